@@ -1,0 +1,83 @@
+package lab.platform.autoconfigure;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.random.RandomGenerator;
+import lab.platform.faults.FaultExtension;
+import lab.platform.faults.FaultMetrics;
+import lab.platform.faults.FaultRegistry;
+import lab.platform.identity.IdentityConfiguration;
+import lab.platform.identity.NodeIdentity;
+import lab.platform.internode.InterNodeClient;
+import lab.platform.internode.InterNodeProperties;
+import lab.platform.internode.MicrometerTracePropagation;
+import lab.platform.internode.TracePropagation;
+import lab.platform.lifecycle.ParentProcessWatchdog;
+import lab.platform.problem.ProblemFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/** The parts of the kit that do not depend on the web stack: identity, faults, inter-node client. */
+@AutoConfiguration(afterName = {
+        "io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
+        "org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAutoConfiguration"})
+@Import(IdentityConfiguration.class)
+@EnableConfigurationProperties(InterNodeProperties.class)
+public class PlatformAutoConfiguration {
+
+    @Bean
+    ProblemFactory problemFactory(NodeIdentity identity) {
+        return new ProblemFactory(identity);
+    }
+
+    @Bean
+    FaultRegistry faultRegistry(NodeIdentity identity, ObjectProvider<FaultExtension<?>> extensions) {
+        return new FaultRegistry(identity, RandomGenerator.getDefault(), extensions.orderedStream().toList());
+    }
+
+    @Bean
+    FaultMetrics faultMetrics(MeterRegistry registry, FaultRegistry faults) {
+        return new FaultMetrics(registry, faults);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CircuitBreakerRegistry circuitBreakerRegistry() {
+        return CircuitBreakerRegistry.ofDefaults();
+    }
+
+    @Bean(destroyMethod = "close")
+    InterNodeClient interNodeClient(NodeIdentity identity, FaultRegistry faults, FaultMetrics faultMetrics,
+                                    CircuitBreakerRegistry breakers, InterNodeProperties properties, MeterRegistry meters,
+                                    ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofMillis(properties.connectTimeoutMillis()))
+                .executor(executor)
+                .build();
+        Tracer t = tracer.getIfAvailable();
+        Propagator p = propagator.getIfAvailable();
+        TracePropagation tracing = t != null && p != null ? new MicrometerTracePropagation(t, p) : TracePropagation.NONE;
+        return new InterNodeClient(identity, http, executor, faults, faultMetrics, breakers, properties.retryPolicy(), meters, tracing);
+    }
+
+    @Bean
+    @ConditionalOnProperty("lab.parent-pid")
+    ParentProcessWatchdog parentProcessWatchdog(@Value("${lab.parent-pid}") long parentPid, ApplicationContext context) {
+        return new ParentProcessWatchdog(parentPid, context);
+    }
+}

@@ -1,0 +1,49 @@
+package lab.platform.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Settings every node shares, added with the lowest precedence so a service's
+ * application.yml, the environment or the command line can override each one.
+ */
+public class PlatformDefaults implements EnvironmentPostProcessor {
+
+    static final String SOURCE_NAME = "labPlatformDefaults";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        // Identity: NODE_ID names the node (kv-2); without it a process run by hand is "<app>-local".
+        defaults.put("lab.node.id", "${NODE_ID:${spring.application.name:node}-local}");
+        defaults.put("lab.admin.token", "${ADMIN_TOKEN:}");
+        defaults.put("lab.http.max-body-bytes", "1048576");
+
+        defaults.put("spring.threads.virtual.enabled", "true");
+        defaults.put("spring.jackson.deserialization.fail-on-unknown-properties", "true");
+        defaults.put("server.shutdown", "graceful");
+        defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "10s");
+        defaults.put("server.error.include-stacktrace", "never");
+        defaults.put("server.error.include-message", "always");
+
+        defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
+        defaults.put("management.endpoint.health.probes.enabled", "true");
+        defaults.put("management.endpoint.health.show-details", "always");
+        defaults.put("management.endpoint.health.group.readiness.show-details", "always");
+        defaults.put("management.endpoint.health.group.liveness.show-details", "always");
+        defaults.put("management.metrics.distribution.percentiles-histogram.http.server.requests", "true");
+        // Traces are not exported anywhere by default; sampling everything keeps trace ids in every log line.
+        defaults.put("management.tracing.sampling.probability", "1.0");
+        defaults.put("management.tracing.propagation.type", "w3c");
+
+        // Text logs name the node on every line; containers switch to ECS JSON with LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs.
+        defaults.put("logging.pattern.level", "%5p [${lab.node.id}]");
+        defaults.put("logging.structured.ecs.service.name", "${spring.application.name:node}");
+        defaults.put("logging.structured.ecs.service.node-name", "${lab.node.id}");
+        environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
+    }
+}

@@ -1,0 +1,36 @@
+package lab.platform.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import lab.platform.testapp.KitHttpTest;
+import org.junit.jupiter.api.Test;
+
+class MetricsAndHealthTest extends KitHttpTest {
+
+    @Test
+    void everyMetricCarriesApplicationAndNode() throws Exception {
+        get("/test/hello");
+        String scrape = get("/actuator/prometheus").body();
+        assertThat(scrape).contains("http_server_requests_seconds_bucket{");
+        // Every sample line of our own and Spring's meters carries both common tags.
+        scrape.lines()
+                .filter(line -> !line.startsWith("#") && !line.isBlank())
+                .forEach(line -> assertThat(line).contains("application=\"kit-test\"").contains("node=\"kit-1\""));
+    }
+
+    @Test
+    void livenessAndReadinessGroupsAnswer() throws Exception {
+        HttpResponse<String> liveness = get("/actuator/health/liveness");
+        HttpResponse<String> readiness = get("/actuator/health/readiness");
+        assertThat(liveness.statusCode()).isEqualTo(200);
+        assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(json(readiness).get("status").asString()).isEqualTo("UP");
+    }
+
+    @Test
+    void invalidNodeNamesAreRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new NodeIdentity("Kv_2", "kv-store"))
+                .hasMessageContaining("not a valid node name");
+    }
+}
