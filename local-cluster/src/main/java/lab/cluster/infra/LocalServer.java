@@ -45,6 +45,7 @@ public abstract class LocalServer implements AutoCloseable {
     private volatile ProcessHandle process;
     private volatile Process child;
     private volatile Instant startedAt;
+    private volatile long startCalledNanos;
     private volatile Duration startupTime = Duration.ZERO;
     private volatile long logOffsetAtStart;
 
@@ -103,6 +104,11 @@ public abstract class LocalServer implements AutoCloseable {
         return logOffsetAtStart;
     }
 
+    /** Appends helper output (initdb, storage format) to the log, so that one file tells the whole story. */
+    protected final void appendToLog(String text) throws IOException {
+        Files.writeString(log.path(), text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
     protected final Lifetime lifetime() {
         return lifetime;
     }
@@ -128,6 +134,7 @@ public abstract class LocalServer implements AutoCloseable {
         if (isRunning()) {
             throw new IllegalStateException(name + " is already running as pid " + process.pid());
         }
+        startCalledNanos = System.nanoTime();
         try {
             Files.createDirectories(dataDir);
             Optional<ProcessHandle> earlier = adoptable();
@@ -135,9 +142,8 @@ public abstract class LocalServer implements AutoCloseable {
                 throw new IllegalStateException(name + " already runs as pid " + earlier.get().pid()
                         + " from an earlier launch on " + dataDir + "; attach() to it or stop it first");
             }
+            appendToLog("---- lab: starting " + name + " at " + Instant.now() + " ----\n");
             prepare();
-            Files.writeString(log.path(), "---- lab: starting " + name + " at " + Instant.now() + " ----\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + name + " in " + dataDir, e);
         }
@@ -168,7 +174,7 @@ public abstract class LocalServer implements AutoCloseable {
             try {
                 if (probe.isReady()) {
                     if (child != null && startupTime.isZero()) {
-                        startupTime = Duration.between(startedAt, Instant.now());
+                        startupTime = Duration.ofNanos(System.nanoTime() - startCalledNanos);
                     }
                     return;
                 }
@@ -186,13 +192,7 @@ public abstract class LocalServer implements AutoCloseable {
 
     /** {@link #start()} then {@link #awaitReady}; a server that fails to get ready is killed. */
     public LocalServer startAndAwaitReady(Duration timeout) {
-        start();
-        try {
-            awaitReady(timeout);
-        } catch (RuntimeException e) {
-            kill();
-            throw e;
-        }
+        StartOrKill.run(this::start, () -> awaitReady(timeout), this::kill);
         return this;
     }
 
@@ -272,7 +272,10 @@ public abstract class LocalServer implements AutoCloseable {
         return Optional.ofNullable(startedAt);
     }
 
-    /** From launch to the first ready probe; zero before that and for adopted processes. */
+    /**
+     * From the call of {@link #start()} (so including {@link #prepare()}: unpacking, initdb,
+     * storage format) to the first ready probe; zero before that and for adopted processes.
+     */
     public Duration startupTime() {
         return startupTime;
     }
