@@ -31,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class ProcessLauncher {
 
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    /** As long as a Kafka broker's controlled shutdown may take (KafkaBroker.stopTimeout). */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
     private static final ExecutorService LAUNCH_THREAD = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "local-server-launcher");
