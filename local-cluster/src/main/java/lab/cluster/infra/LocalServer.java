@@ -263,6 +263,18 @@ public abstract class LocalServer implements AutoCloseable {
         return running != null && running.isAlive();
     }
 
+    /** Running and answering its readiness probe right now (for status reports; never waits). */
+    public boolean isReady() {
+        if (!isRunning()) {
+            return false;
+        }
+        try {
+            return readinessProbe().isReady();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     public OptionalLong pid() {
         ProcessHandle running = process;
         return running == null ? OptionalLong.empty() : OptionalLong.of(running.pid());
