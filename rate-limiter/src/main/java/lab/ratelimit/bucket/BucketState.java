@@ -3,7 +3,7 @@ package lab.ratelimit.bucket;
 /**
  * All a token bucket remembers: the tokens it held at {@code updatedMicros}. O(1) per key:
  * the refill since then is computed, never stored. The Redis script keeps exactly these two
- * fields in a hash ({@code t} and {@code ts}).
+ * numbers in one string value, {@code "<tokens> <updatedMicros>"}.
  */
 public record BucketState(double tokens, long updatedMicros) {
 

@@ -3,7 +3,7 @@
 -- another node's decision on the same key, so there is no compare-and-swap and no retry.
 -- The same arithmetic in Java: lab.ratelimit.bucket.TokenBucket.
 --
--- KEYS[1]  the bucket key (a hash: t = tokens, ts = microseconds of the last write)
+-- KEYS[1]  the bucket key: a string "<tokens> <microseconds of the last write>"
 -- ARGV[1]  capacity (tokens, > 0)
 -- ARGV[2]  refill per second (tokens, > 0, fractional allowed)
 -- ARGV[3]  permits (>= 1)
@@ -22,9 +22,15 @@ local consume = ARGV[4] == '1'
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 
-local state = redis.call('HMGET', KEYS[1], 't', 'ts')
-local tokens = tonumber(state[1])
-local updated = tonumber(state[2])
+local tokens, updated
+local state = redis.call('GET', KEYS[1])
+if state then
+  local space = string.find(state, ' ', 1, true)
+  if space then
+    tokens = tonumber(string.sub(state, 1, space - 1))
+    updated = tonumber(string.sub(state, space + 1))
+  end
+end
 if tokens == nil or updated == nil then
   tokens = capacity
   updated = now
@@ -52,9 +58,8 @@ end
 if allowed and consume then
   if full_in > 0 then
     -- %.17g and %.0f: Lua's default number-to-string keeps 14 digits, too few for microseconds.
-    redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'ts', string.format('%.0f', now))
     -- The state expires when the bucket would be full again: a missing key means a full bucket.
-    redis.call('PEXPIRE', KEYS[1], math.ceil(full_in / 1000) + 1)
+    redis.call('SET', KEYS[1], string.format('%.17g %.0f', tokens, now), 'PX', math.ceil(full_in / 1000) + 1)
   else
     redis.call('DEL', KEYS[1])
   end
