@@ -16,7 +16,11 @@ public final class EmbeddedRedis implements AutoCloseable {
     private boolean running;
 
     public EmbeddedRedis() {
-        this.port = freePort();
+        this(freePort());
+    }
+
+    public EmbeddedRedis(int port) {
+        this.port = port;
         start();
     }
 
