@@ -51,30 +51,25 @@ public final class LivePeers {
                 }));
     }
 
-    /** This node plus every peer seen within the staleness bound. */
+    /** This node plus every peer that counts as live. */
     public int liveNodes() {
         long now = nanoTime.getAsLong();
-        if (now - startedNanos < staleAfterNanos) {
-            return peers.size() + 1;
-        }
-        int live = 1;
-        for (Peer peer : peers) {
-            Long seen = lastSeenNanos.get(peer.nodeId());
-            if (seen != null && now - seen <= staleAfterNanos) {
-                live++;
-            }
-        }
-        return live;
+        return 1 + (int) peers.stream().filter(peer -> isLive(peer, now)).count();
     }
 
     /** Every peer and whether it counts as live, for the status endpoint. */
     public Map<String, Boolean> view() {
         long now = nanoTime.getAsLong();
         Map<String, Boolean> view = new LinkedHashMap<>();
-        for (Peer peer : peers) {
-            Long seen = lastSeenNanos.get(peer.nodeId());
-            view.put(peer.nodeId(), seen != null && now - seen <= staleAfterNanos);
-        }
+        peers.forEach(peer -> view.put(peer.nodeId(), isLive(peer, now)));
         return view;
+    }
+
+    private boolean isLive(Peer peer, long now) {
+        if (now - startedNanos < staleAfterNanos) {
+            return true;
+        }
+        Long seen = lastSeenNanos.get(peer.nodeId());
+        return seen != null && now - seen <= staleAfterNanos;
     }
 }

@@ -53,8 +53,11 @@ public final class PolicySync implements AutoCloseable {
         }
     }
 
-    /** Reads the set from Redis and adopts it, seeding an empty store first; false when Redis could not be read. */
-    public boolean refreshNow() {
+    /**
+     * Reads the set from Redis and adopts it, seeding an empty store first; false when Redis could not be read.
+     * Synchronized so that a slow older read can never be adopted after a newer one.
+     */
+    public synchronized boolean refreshNow() {
         try {
             PolicySet stored = store.read();
             if (stored.version() == 0) {
