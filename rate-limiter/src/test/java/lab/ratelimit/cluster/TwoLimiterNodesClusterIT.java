@@ -36,7 +36,13 @@ class TwoLimiterNodesClusterIT {
 
     @BeforeAll
     static void start() {
-        cluster = LocalCluster.builder().service("rate-limiter").nodes("ratelimit-1", "ratelimit-2").start();
+        // A 250 ms Redis deadline instead of 50: these tests are about the global bound and the
+        // failure modes on a shared 2-core machine, where a cold JVM can miss 50 ms without Redis
+        // being down. The deadline itself is tested in TwoNodesIT (Redis hung with DEBUG SLEEP).
+        cluster = LocalCluster.builder().service("rate-limiter").nodes("ratelimit-1", "ratelimit-2")
+                .env("ratelimit-1", "RATELIMIT_REDIS_DEADLINEMILLIS", "250")
+                .env("ratelimit-2", "RATELIMIT_REDIS_DEADLINEMILLIS", "250")
+                .start();
         http = new Http(cluster.adminToken());
         node1 = cluster.url("ratelimit-1");
         node2 = cluster.url("ratelimit-2");
