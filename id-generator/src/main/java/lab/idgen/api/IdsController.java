@@ -12,6 +12,7 @@ import lab.idgen.core.DecodedId;
 import lab.idgen.core.IdGenerator;
 import lab.idgen.core.IdLayout;
 import lab.idgen.core.IdRefusedException;
+import lab.platform.faults.FaultMetrics;
 import lab.platform.identity.NodeIdentity;
 import lab.platform.problem.CommonProblems;
 import org.springframework.http.MediaType;
@@ -36,13 +37,16 @@ public class IdsController {
     private final IdLayout layout;
     private final OffsetClock clock;
     private final IdGeneratorMetrics metrics;
+    private final FaultMetrics faultMetrics;
     private final byte[] nodeMember;
 
-    public IdsController(IdService ids, IdLayout layout, OffsetClock clock, IdGeneratorMetrics metrics, NodeIdentity identity) {
+    public IdsController(IdService ids, IdLayout layout, OffsetClock clock, IdGeneratorMetrics metrics, NodeIdentity identity,
+                         FaultMetrics faultMetrics) {
         this.ids = ids;
         this.layout = layout;
         this.clock = clock;
         this.metrics = metrics;
+        this.faultMetrics = faultMetrics;
         // Node names are [a-z0-9-]: nothing to escape.
         this.nodeMember = ("],\"node\":\"" + identity.nodeId() + "\",\"workerId\":").getBytes(StandardCharsets.US_ASCII);
     }
@@ -59,6 +63,9 @@ public class IdsController {
             idFormat = IdFormat.parse(format);
         } catch (IllegalArgumentException e) {
             throw CommonProblems.INVALID_PARAMETER.exception(e.getMessage()).with("parameter", "format");
+        }
+        if (clock.offsetMillis() != 0) {
+            faultMetrics.injected("clock-offset");
         }
         IdGenerator.Batch batch;
         try {

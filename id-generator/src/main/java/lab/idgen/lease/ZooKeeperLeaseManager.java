@@ -396,6 +396,10 @@ public final class ZooKeeperLeaseManager implements AutoCloseable {
         lossCounter(reasonTag).increment();
         endHistory(h, reasonTag, lastValid);
         log.warn("Lost {}: {}; no IDs until a new lease", h.lease, why);
+        if (!"session-expired".equals(reasonTag)) {
+            // Still ours (fenced): give the worker ID back now rather than when the session ends.
+            deleteIfOwned(settings.leasePath(h.lease.workerId()), h.sessionId);
+        }
     }
 
     private void endHistory(Held h, String reason, Instant lastValid) {
@@ -497,12 +501,16 @@ public final class ZooKeeperLeaseManager implements AutoCloseable {
      * Gives the lease back: stops the generator, writes the exact time of the last ID into the
      * worker's record (so the next holder need not start ahead of its clock) and deletes the
      * lease znode, so the worker ID is free at once instead of after the session timeout.
-     *
-     * @return the time of the last issued ID
+     * Idempotent.
      */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         try {
             executor.submit(() -> {
                 long last = generator.revoke();
