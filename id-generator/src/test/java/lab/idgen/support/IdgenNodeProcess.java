@@ -33,19 +33,29 @@ public final class IdgenNodeProcess implements AutoCloseable {
     private final Path logDir;
     private final String zookeeper;
     private final List<String> settings;
+    private final List<String> jvmArgs;
     private final HttpClient http;
     private Process process;
     private Path log;
     private int starts;
 
+    /** Test nodes: a small heap and quick start-up (C1 only). */
+    public static final List<String> TEST_JVM = List.of("-Xmx128m", "-XX:TieredStopAtLevel=1");
+
     /** @param settings extra Spring properties, {@code name=value} */
     public IdgenNodeProcess(String name, int port, Path dataDir, Path logDir, String zookeeper, List<String> settings) {
+        this(name, port, dataDir, logDir, zookeeper, settings, TEST_JVM);
+    }
+
+    public IdgenNodeProcess(String name, int port, Path dataDir, Path logDir, String zookeeper, List<String> settings,
+                            List<String> jvmArgs) {
         this.name = name;
         this.port = port;
         this.dataDir = dataDir;
         this.logDir = logDir;
         this.zookeeper = zookeeper;
         this.settings = List.copyOf(settings);
+        this.jvmArgs = List.copyOf(jvmArgs);
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 
@@ -63,9 +73,10 @@ public final class IdgenNodeProcess implements AutoCloseable {
         }
         Files.createDirectories(logDir);
         log = logDir.resolve(name + "-" + (++starts) + ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dlab.parent-pid=" + ProcessHandle.current().pid(),
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-Dlab.parent-pid=" + ProcessHandle.current().pid(),
                 "-jar", Path.of("target", "id-generator.jar").toAbsolutePath().toString()));
         for (String setting : settings) {
             command.add("--" + setting);
