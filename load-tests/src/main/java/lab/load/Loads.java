@@ -1,0 +1,46 @@
+package lab.load;
+
+import static io.gatling.javaapi.core.CoreDsl.*;
+import static io.gatling.javaapi.http.HttpDsl.*;
+
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.time.Duration;
+import java.util.List;
+
+/** What every scenario shares: its HTTP protocol and the open-model injection. */
+public final class Loads {
+
+    private Loads() {
+    }
+
+    /**
+     * Virtual users spread over the base URLs round-robin, one connection pool for all of them
+     * (thousands of one-request users a second must not each open a socket), no warm-up call to
+     * the internet.
+     */
+    public static HttpProtocolBuilder protocol(List<String> baseUrls) {
+        return http.baseUrls(baseUrls)
+                .wsBaseUrls(baseUrls.stream().map(u -> u.replaceFirst("^http", "ws")).toList())
+                .acceptHeader("application/json")
+                .contentTypeHeader("application/json")
+                .userAgentHeader("lab-load-tests")
+                .shareConnections()
+                .disableWarmUp()
+                .disableCaching();
+    }
+
+    /**
+     * Open model: a constant arrival rate whatever the latency, so a slow system meets the same
+     * demand and shows it as latency and errors instead of hiding behind fewer requests.
+     */
+    public static PopulationBuilder open(ScenarioBuilder scenario, double usersPerSecond, Duration duration, HttpProtocolBuilder protocol) {
+        return scenario.injectOpen(constantUsersPerSec(usersPerSecond).during(duration).randomized()).protocols(protocol);
+    }
+
+    /** A uniform share in [0, 1): the scenarios' random mix decisions. */
+    public static boolean chance(double share) {
+        return java.util.concurrent.ThreadLocalRandom.current().nextDouble() < share;
+    }
+}
