@@ -10,14 +10,14 @@ import java.util.Optional;
  * ({@code ./cluster load}), the Gatling Maven plugin ({@code -Dload.rate=…}) and the compose
  * {@code load} service set them the same way. Defaults are sized for a laptop.
  */
-public record LoadSettings(double ratePerSecond, Duration duration, Targets targets, String adminToken) {
+public record LoadSettings(double ratePerSecond, Duration duration, Targets targets) {
 
     public static final String PREFIX = "load.";
 
     /** From the JVM's system properties (what the runner and the Maven plugin set). */
     public static LoadSettings fromSystemProperties() {
         return new LoadSettings(number("rate", 20), duration("duration", Duration.ofSeconds(60)),
-                Targets.fromSystemProperties(), text("admin.token").orElse(null));
+                Targets.fromSystemProperties());
     }
 
     public static Optional<String> text(String key) {

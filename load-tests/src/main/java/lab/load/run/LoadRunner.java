@@ -41,6 +41,10 @@ public final class LoadRunner {
     }
 
     int run(String... args) {
+        if (args.length == 0 || List.of("--help", "-h", "help").contains(args[0])) {
+            out.print(RunOptions.USAGE);
+            return args.length == 0 ? USAGE : OK;
+        }
         RunOptions options;
         try {
             options = RunOptions.parse(args);
@@ -67,7 +71,7 @@ public final class LoadRunner {
         options.systemProperties(urls, target, checksFile).forEach(System::setProperty);
 
         out.printf("load: %s at %s users/s for %s against %s%n", options.scenario().cliName, format(options.ratePerSecond()),
-                human(options.duration()), target.map(t -> t + " (every service)").orElse(urls.toString()));
+                human(options.duration()), target.map(t -> t + " (every service)").orElse(targetsOf(options.scenario(), urls)));
         long startedAt = System.currentTimeMillis();
         int gatlingStatus = Gatling$.MODULE$.fromArgs(new String[] {
                 "--simulation", options.scenario().simulationClass,
@@ -92,6 +96,14 @@ public final class LoadRunner {
             return ANOMALIES;
         }
         return report.anomalyCount() == 0 ? OK : ANOMALIES;
+    }
+
+    private static String targetsOf(Scenario scenario, Map<String, List<String>> urls) {
+        Map<String, List<String>> used = new LinkedHashMap<>(urls);
+        if (!isMixed(scenario)) {
+            used.keySet().retainAll(scenario.services());
+        }
+        return used.toString();
     }
 
     private static boolean isMixed(Scenario scenario) {

@@ -12,7 +12,7 @@ import lab.load.Targets;
 /** The command line of the runner, checked before anything runs. */
 record RunOptions(Scenario scenario, double ratePerSecond, Duration duration, Optional<String> target,
                   Map<String, List<String>> urls, Map<String, String> settings, Path resultsDir,
-                  Optional<Path> clusterStatus, Optional<String> adminToken) {
+                  Optional<Path> clusterStatus) {
 
     static final String USAGE = """
             usage: ./cluster load SCENARIO [options]        (or: java -jar load-tests/target/load-tests.jar SCENARIO [options])
@@ -25,7 +25,6 @@ record RunOptions(Scenario scenario, double ratePerSecond, Duration duration, Op
               --set KEY=VALUE      a scenario setting, e.g. --set kv.r=1 --set kv.w=3 --set mix=ids:1,kv:3 (docs/load-testing.md)
               --results DIR        where Gatling writes its report (default load-tests/target/gatling)
               --cluster-status F   the JSON of ./cluster status --json, to find the nodes and the gateway
-              --admin-token T      the cluster's admin token (for checks that read /admin endpoints)
             exit status: 0 no anomaly, 1 anomalies or a failed run, 2 usage error, 3 nothing to load
             """.formatted(Scenario.names());
 
@@ -42,7 +41,6 @@ record RunOptions(Scenario scenario, double ratePerSecond, Duration duration, Op
         Map<String, String> settings = new LinkedHashMap<>();
         Path results = Path.of("load-tests", "target", "gatling");
         Optional<Path> status = Optional.empty();
-        Optional<String> token = Optional.empty();
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             String value = i + 1 < args.length ? args[i + 1] : null;
@@ -67,11 +65,10 @@ record RunOptions(Scenario scenario, double ratePerSecond, Duration duration, Op
                 }
                 case "--results" -> results = Path.of(value);
                 case "--cluster-status" -> status = Optional.of(Path.of(value));
-                case "--admin-token" -> token = Optional.of(value);
                 default -> throw new UsageException("unknown option '" + flag + "'");
             }
         }
-        return new RunOptions(scenario, rate, duration, target, urls, settings, results, status, token);
+        return new RunOptions(scenario, rate, duration, target, urls, settings, results, status);
     }
 
     /** The system properties the simulations read ({@link LoadSettings}). */
@@ -81,7 +78,6 @@ record RunOptions(Scenario scenario, double ratePerSecond, Duration duration, Op
         props.put("duration", duration.toMillis() + "ms");
         resolvedTarget.ifPresent(t -> props.put("target", t));
         resolvedUrls.forEach((service, list) -> props.put("urls." + service, String.join(",", list)));
-        adminToken.ifPresent(t -> props.put("admin.token", t));
         props.put("report.file", reportFile.toString());
         props.putAll(settings);
         Map<String, String> prefixed = new LinkedHashMap<>();

@@ -14,14 +14,14 @@ class RunOptionsTest {
 
     @Test
     void everyOptionBecomesASystemPropertyOfTheSimulation() {
-        RunOptions options = RunOptions.parse("kv", "--rate", "250", "--duration", "2m", "--set", "kv.r=1", "--admin-token", "t0k");
+        RunOptions options = RunOptions.parse("kv", "--rate", "250", "--duration", "2m", "--set", "kv.r=1");
         assertThat(options.scenario()).isEqualTo(Scenario.KV);
         assertThat(options.duration()).isEqualTo(Duration.ofMinutes(2));
         Map<String, String> props = options.systemProperties(Map.of("kv", List.of("http://127.0.0.1:8301", "http://127.0.0.1:8302")),
                 Optional.empty(), Path.of("checks.json"));
         assertThat(props).containsEntry("load.rate", "250.0").containsEntry("load.duration", "120000ms")
                 .containsEntry("load.urls.kv", "http://127.0.0.1:8301,http://127.0.0.1:8302")
-                .containsEntry("load.kv.r", "1").containsEntry("load.admin.token", "t0k")
+                .containsEntry("load.kv.r", "1")
                 .containsEntry("load.report.file", "checks.json");
     }
 
