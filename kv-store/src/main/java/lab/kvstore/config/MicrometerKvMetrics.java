@@ -14,7 +14,7 @@ import lab.kvstore.storage.ReplicaStorage;
  * The store's meters (all {@code kv.*}, base units, no per-key tags):
  * {@code kv.operations{type,outcome}}, {@code kv.coordinator.latency{type}},
  * {@code kv.replica.latency{peer,type,outcome}}, {@code kv.read.siblings},
- * {@code kv.write.siblings.created}, {@code kv.storage.write.latency}, {@code kv.storage.fsyncs},
+ * {@code kv.writes.with.siblings}, {@code kv.storage.write.latency}, {@code kv.storage.fsyncs},
  * {@code kv.storage.keys}, {@code kv.storage.bytes}.
  */
 public final class MicrometerKvMetrics implements KvMetrics {
@@ -28,9 +28,9 @@ public final class MicrometerKvMetrics implements KvMetrics {
         this.registry = registry;
         this.siblingsPerRead = DistributionSummary.builder("kv.read.siblings")
                 .description("Siblings returned per read (0 absent, 1 a plain value, more: concurrent writes)")
-                .serviceLevelObjectives(0, 1, 2, 3, 4, 8, 16)
+                .serviceLevelObjectives(1, 2, 3, 4, 8, 16)
                 .register(registry);
-        this.siblingsCreated = Counter.builder("kv.write.siblings.created")
+        this.siblingsCreated = Counter.builder("kv.writes.with.siblings")
                 .description("Writes coordinated here that left earlier siblings in place")
                 .register(registry);
         this.storageWrites = Timer.builder("kv.storage.write.latency")
