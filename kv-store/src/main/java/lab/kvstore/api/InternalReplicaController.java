@@ -9,7 +9,6 @@ import lab.kvstore.replication.Coordinator;
 import lab.kvstore.replication.HttpReplicaTransport;
 import lab.kvstore.replication.Replica;
 import lab.kvstore.replication.WriteCommand;
-import lab.kvstore.replication.WriteResult;
 import lab.kvstore.ring.Membership;
 import lab.kvstore.version.Sibling;
 import lab.kvstore.version.VersionCodec;
@@ -95,12 +94,8 @@ public class InternalReplicaController {
         if (deadlineMillis != null) {
             timeout = Math.max(1, Math.min(timeout, deadlineMillis - DEADLINE_MARGIN_MILLIS));
         }
-        WriteResult result = coordinator.write(command, timeout);
-        return ResponseEntity.noContent()
-                .header(HttpReplicaTransport.CONTEXT_HEADER, VersionCodec.toToken(result.context()))
-                .header(HttpReplicaTransport.COORDINATOR_HEADER, result.coordinator())
-                .header(HttpReplicaTransport.ACKS_HEADER, Integer.toString(result.acks()))
-                .build();
+        // Same answer as the public PUT, so the forwarding node can relay it header for header.
+        return KvController.written(coordinator.write(command, timeout));
     }
 
     private static byte[] keyBytes(String encodedKey) {

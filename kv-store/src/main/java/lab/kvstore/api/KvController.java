@@ -120,7 +120,7 @@ public class KvController {
                 .body(body);
     }
 
-    private static ResponseEntity<Void> written(WriteResult result) {
+    static ResponseEntity<Void> written(WriteResult result) {
         return ResponseEntity.noContent()
                 .header(HttpReplicaTransport.CONTEXT_HEADER, VersionCodec.toToken(result.context()))
                 .header(HttpReplicaTransport.COORDINATOR_HEADER, result.coordinator())

@@ -36,6 +36,7 @@ public class KvStoreYcsbClient extends DB {
     private String r;
     private String w;
     private Map<String, String> contexts;
+    private boolean errorReported;
 
     @Override
     public void init() throws DBException {
@@ -82,12 +83,12 @@ public class KvStoreYcsbClient extends DB {
                     return Status.NOT_FOUND;
                 }
                 default -> {
-                    return Status.ERROR;
+                    return failed("read " + key + " answered " + response.statusCode(), null);
                 }
             }
             return Status.OK;
         } catch (Exception e) {
-            return Status.ERROR;
+            return failed("read " + key, e);
         }
     }
 
@@ -118,13 +119,22 @@ public class KvStoreYcsbClient extends DB {
             }
             HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() != 204) {
-                return Status.ERROR;
+                return failed(response.statusCode() + " " + key, null);
             }
             response.headers().firstValue("X-Context").ifPresent(c -> contexts.put(key, c));
             return Status.OK;
         } catch (Exception e) {
-            return Status.ERROR;
+            return failed("write " + key, e);
         }
+    }
+
+    /** Reports the first failure of this client thread on stderr (YCSB only counts them). */
+    private Status failed(String what, Exception e) {
+        if (!errorReported) {
+            errorReported = true;
+            System.err.println("kv-store binding: " + what + " failed: " + e);
+        }
+        return Status.ERROR;
     }
 
     @Override

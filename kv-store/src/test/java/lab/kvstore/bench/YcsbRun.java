@@ -41,7 +41,10 @@ final class YcsbRun {
                 load ? "-load" : "-t", "-db", dbClass, "-threads", Integer.toString(threads), "-s",
                 "-p", "workload=site.ycsb.workloads.CoreWorkload",
                 "-p", "measurementtype=hdrhistogram",
-                "-p", "hdrhistogram.percentiles=50,99"));
+                "-p", "hdrhistogram.percentiles=50,99",
+                // A cold JVM's first requests may miss a deadline; YCSB would abort the load on the first one.
+                "-p", "core_workload_insertion_retry_limit=5",
+                "-p", "core_workload_insertion_retry_interval=1"));
         Map<String, String> all = new LinkedHashMap<>(workload);
         all.putAll(dbProperties);
         all.forEach((k, v) -> command.addAll(List.of("-p", k + "=" + v)));
