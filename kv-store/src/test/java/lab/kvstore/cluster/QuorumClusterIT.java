@@ -13,10 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import lab.cluster.LocalCluster;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three real nodes (N=3, R=W=2), one history of operations: every write the cluster acknowledged
+ * Three real nodes started by the lab's LocalCluster (N=3, R=W=2), one history of operations: every write the cluster acknowledged
  * is recorded, and after single and double kills and a SIGKILL of every node followed by a
  * restart, every acknowledged write is still read back by a quorum read from every node.
  */
@@ -36,13 +37,13 @@ class QuorumClusterIT {
         return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private void writeAndRecord(KvTestCluster cluster, String via, String key, String value) throws Exception {
+    private void writeAndRecord(LocalCluster cluster, String via, String key, String value) throws Exception {
         HttpResponse<String> put = send(cluster.url(via), "PUT", "/kv/" + key + "?w=2", value);
         assertThat(put.statusCode()).as("PUT %s via %s: %s", key, via, put.body()).isEqualTo(204);
         acknowledged.put(key, value);
     }
 
-    private void assertEveryAcknowledgedWriteIsReadable(KvTestCluster cluster, List<String> readers) throws Exception {
+    private void assertEveryAcknowledgedWriteIsReadable(LocalCluster cluster, List<String> readers) throws Exception {
         for (Map.Entry<String, String> write : acknowledged.entrySet()) {
             for (String reader : readers) {
                 HttpResponse<String> get = send(cluster.url(reader), "GET", "/kv/" + write.getKey() + "?r=2", null);
@@ -54,7 +55,7 @@ class QuorumClusterIT {
 
     @Test
     void quorumsSiblingsFailuresAndDurabilityOverOneHistory() throws Exception {
-        try (KvTestCluster cluster = KvTestCluster.start(NODES)) {
+        try (LocalCluster cluster = LocalCluster.builder().service("kv-store").nodes("kv-1", "kv-2", "kv-3").start()) {
             // Read-your-writes at R=W=2: written through one node, read back through every node.
             for (int i = 0; i < 30; i++) {
                 String via = NODES.get(i % 3);
@@ -97,7 +98,7 @@ class QuorumClusterIT {
         }
     }
 
-    private void concurrentBlindWritesBecomeSiblingsAndTheMergedContextResolvesThem(KvTestCluster cluster) throws Exception {
+    private void concurrentBlindWritesBecomeSiblingsAndTheMergedContextResolvesThem(LocalCluster cluster) throws Exception {
         URI kv1 = cluster.url("kv-1");
         URI kv2 = cluster.url("kv-2");
         CompletableFuture<HttpResponse<String>> alice = CompletableFuture.supplyAsync(() -> unchecked(kv1, "alice"));
