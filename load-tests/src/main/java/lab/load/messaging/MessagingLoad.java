@@ -182,13 +182,19 @@ public final class MessagingLoad implements ServiceLoad {
         return session;
     }
 
-    /** Gatling hands SSE events over as JSON: {@code {"event":"message","id":"7","data":"{…}"}}. */
+    /**
+     * Gatling hands SSE events over as JSON, {@code {"event":"message","id":"7","data":{…}}}: data that
+     * is a JSON object stays one, anything else becomes a string.
+     */
     private Session sseEvents(List<SseInboundMessage> events, Session session) {
         for (SseInboundMessage event : events) {
             JsonNode json = Json.parse(event.message());
-            String data = json.path("data").asText("");
-            if (!data.isBlank()) {
-                deliveries.event(session.getString("subscriber"), json.path("event").asText("message"), Json.parse(data), event.timestamp());
+            JsonNode data = json.path("data");
+            if (data.isTextual() && data.asText().startsWith("{")) {
+                data = Json.parse(data.asText());
+            }
+            if (data.isObject()) {
+                deliveries.event(session.getString("subscriber"), json.path("event").asText("message"), data, event.timestamp());
             }
         }
         return session;

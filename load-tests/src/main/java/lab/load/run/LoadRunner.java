@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import lab.load.LoadSettings;
 import lab.load.check.RunChecks;
 
 /**
@@ -68,6 +69,8 @@ public final class LoadRunner {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path results = options.resultsDir().toAbsolutePath();
         Path checksFile = results.resolve(options.scenario().cliName + "-" + stamp + "-checks.json");
+        // Only this run's settings: an earlier run in the same JVM (tests) must not leak into it.
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(LoadSettings.PREFIX)).forEach(System::clearProperty);
         options.systemProperties(urls, target, checksFile).forEach(System::setProperty);
 
         out.printf("load: %s at %s users/s for %s against %s%n", options.scenario().cliName, format(options.ratePerSecond()),
