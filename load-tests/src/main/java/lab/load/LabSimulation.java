@@ -53,5 +53,11 @@ public abstract class LabSimulation extends Simulation {
             System.out.println("  " + a.getKey() + ": " + a.getValue().count() + "  e.g. " + a.getValue().examples().getFirst());
         }
         System.out.println("check report: " + file.toAbsolutePath());
+        // The runner reads the report and decides the exit status itself, after Gatling wrote its
+        // report. Any other launcher (the Gatling Maven plugin) learns of anomalies by the run failing.
+        if (report.anomalyCount() > 0 && !Boolean.parseBoolean(LoadSettings.text("runner").orElse("false"))) {
+            throw new IllegalStateException(report.anomalyCount() + " correctness anomalies: " + report.anomalies().keySet()
+                    + " (details in " + file.toAbsolutePath() + ")");
+        }
     }
 }

@@ -79,6 +79,7 @@ record RunOptions(Scenario scenario, double ratePerSecond, Duration duration, Op
         resolvedTarget.ifPresent(t -> props.put("target", t));
         resolvedUrls.forEach((service, list) -> props.put("urls." + service, String.join(",", list)));
         props.put("report.file", reportFile.toString());
+        props.put("runner", "true");
         props.putAll(settings);
         Map<String, String> prefixed = new LinkedHashMap<>();
         props.forEach((k, v) -> prefixed.put(LoadSettings.PREFIX + k, v));
