@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestFactory;
  * Scenarios of services not in the topology yet are listed, not run.
  * <p>
  * Minutes of CPU on two cores, so not part of {@code ./mvnw verify}:
- * {@code ./mvnw -B -ntp -pl load-tests -am verify -Pload-check} (docs/load-testing.md).
+ * {@code scripts/load-check} (docs/load-testing.md).
  */
 class SimulationsIT {
 
