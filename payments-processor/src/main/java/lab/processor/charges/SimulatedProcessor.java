@@ -20,7 +20,12 @@ public final class SimulatedProcessor {
 
     /** Where decisions are made durable before they are acknowledged. */
     public interface Journal {
+        /** Records a decision (in order); it may not be on disk until {@link #awaitDurable()}. */
         void append(OperationResult result);
+
+        /** Returns once every appended decision is durable. */
+        default void awaitDurable() {
+        }
 
         List<OperationResult> replay();
     }
@@ -60,7 +65,17 @@ public final class SimulatedProcessor {
         }
     }
 
-    public synchronized Execution execute(OperationRequest request) {
+    /**
+     * Decides under the lock, then waits for the journal outside it, so concurrent calls share one
+     * fsync (group commit). No answer, first or replayed, leaves before its decision is durable.
+     */
+    public Execution execute(OperationRequest request) {
+        Execution execution = decide(request);
+        journal.awaitDurable();
+        return execution;
+    }
+
+    private synchronized Execution decide(OperationRequest request) {
         OperationResult earlier = byRequestId.get(request.requestId());
         if (earlier != null) {
             if (!earlier.request().sameParameters(request)) {
@@ -75,14 +90,18 @@ public final class SimulatedProcessor {
         String status = refusal == null ? OperationResult.SUCCEEDED : refusal.equals("card_declined") ? OperationResult.DECLINED : OperationResult.FAILED;
         OperationResult result = new OperationResult(lastSeq + 1, request.requestId(), request.kind(), request.paymentRef(),
                 request.amountMinor(), request.currency(), request.capture(), status, refusal, clock.millis());
-        // Durable before it is visible: a processor that crashes after answering must still know the answer.
         journal.append(result);
         remember(result);
         return new Execution(result, false);
     }
 
-    public synchronized Optional<OperationResult> find(String requestId) {
-        return Optional.ofNullable(byRequestId.get(requestId));
+    public Optional<OperationResult> find(String requestId) {
+        Optional<OperationResult> found;
+        synchronized (this) {
+            found = Optional.ofNullable(byRequestId.get(requestId));
+        }
+        journal.awaitDurable();
+        return found;
     }
 
     /** Results decided after {@code afterSeq}, oldest first. */
