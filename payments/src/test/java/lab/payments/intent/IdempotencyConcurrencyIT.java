@@ -2,16 +2,9 @@ package lab.payments.intent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import lab.payments.support.DuplicateStorm;
 import lab.payments.support.Http;
 import lab.payments.support.PaymentsNodeTest;
 import org.junit.jupiter.api.Test;
@@ -34,42 +27,11 @@ class IdempotencyConcurrencyIT extends PaymentsNodeTest {
 
     @Test
     void concurrentDuplicatesChargeOnce() throws Exception {
-        List<String> keys = new ArrayList<>();
-        Map<String, List<Http.Reply>> replies = new ConcurrentHashMap<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int wave = 0; wave < KEYS / KEYS_AT_ONCE; wave++) {
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<?>> inFlight = new ArrayList<>();
-                for (int k = 0; k < KEYS_AT_ONCE; k++) {
-                    String key = UUID.randomUUID().toString();
-                    keys.add(key);
-                    int n = wave * KEYS_AT_ONCE + k;
-                    String body = "{\"amount\":" + (100 + n) + ",\"currency\":\"EUR\",\"customer\":\"cust_" + (1 + n % 1000)
-                            + "\",\"merchant\":\"merch_" + (1 + n % 10) + "\"}";
-                    List<Http.Reply> forKey = new CopyOnWriteArrayList<>();
-                    replies.put(key, forKey);
-                    for (int d = 0; d < DUPLICATES; d++) {
-                        inFlight.add(pool.submit(() -> {
-                            start.await();
-                            forKey.add(Http.post(base(), "/payments", key, body));
-                            return null;
-                        }));
-                    }
-                }
-                start.countDown();
-                for (Future<?> f : inFlight) {
-                    f.get();
-                }
-            }
-        }
-        for (String key : keys) {
-            List<Http.Reply> forKey = replies.get(key);
-            List<Http.Reply> created = forKey.stream().filter(r -> r.status() == 201).toList();
-            assertThat(created).as("key " + key + " has a 201").isNotEmpty();
-            assertThat(created.stream().filter(r -> !r.replayed())).as("exactly one original answer for " + key).hasSize(1);
-            assertThat(created).extracting(Http.Reply::body).as("identical replays").containsOnly(created.getFirst().body());
-            assertThat(forKey).allSatisfy(r -> assertThat(r.status()).as(r.body()).isIn(201, 409));
-        }
+        Map<String, List<Http.Reply>> replies = DuplicateStorm.fire("", KEYS, DUPLICATES, KEYS_AT_ONCE, d -> base(),
+                n -> "{\"amount\":" + (100 + n) + ",\"currency\":\"EUR\",\"customer\":\"cust_" + (1 + n % 1000)
+                        + "\",\"merchant\":\"merch_" + (1 + n % 10) + "\"}");
+        DuplicateStorm.assertChargedOncePerKey(replies);
+        List<String> keys = List.copyOf(replies.keySet());
         String[] keyArray = keys.toArray(String[]::new);
         assertThat(jdbc.sql("SELECT count(*) FROM payments WHERE idempotency_key = ANY(?)").param(keyArray).query(Long.class).single())
                 .isEqualTo(KEYS);

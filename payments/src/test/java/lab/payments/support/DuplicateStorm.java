@@ -1,0 +1,66 @@
+package lab.payments.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+
+/**
+ * Sends each new payment {@code duplicates} times at once with the same Idempotency-Key (a few
+ * keys per wave), and checks the answers: exactly one original 201 per key, every other answer
+ * that 201's exact bytes replayed, or a 409.
+ */
+public final class DuplicateStorm {
+
+    private DuplicateStorm() {
+    }
+
+    /** Returns every reply per key, keys in the order they were sent. */
+    public static Map<String, List<Http.Reply>> fire(String keyPrefix, int keys, int duplicates, int keysAtOnce,
+                                                     IntFunction<URI> nodeForDuplicate, IntFunction<String> bodyForKey) throws Exception {
+        Map<String, List<Http.Reply>> replies = new LinkedHashMap<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int wave = 0; wave < keys / keysAtOnce; wave++) {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> inFlight = new ArrayList<>();
+                for (int k = 0; k < keysAtOnce; k++) {
+                    int n = wave * keysAtOnce + k;
+                    String key = keyPrefix + java.util.UUID.randomUUID();
+                    List<Http.Reply> forKey = new CopyOnWriteArrayList<>();
+                    replies.put(key, forKey);
+                    for (int d = 0; d < duplicates; d++) {
+                        URI target = nodeForDuplicate.apply(d);
+                        inFlight.add(pool.submit(() -> {
+                            go.await();
+                            forKey.add(Http.post(target, "/payments", key, bodyForKey.apply(n)));
+                            return null;
+                        }));
+                    }
+                }
+                go.countDown();
+                for (Future<?> f : inFlight) {
+                    f.get();
+                }
+            }
+        }
+        return replies;
+    }
+
+    public static void assertChargedOncePerKey(Map<String, List<Http.Reply>> replies) {
+        replies.forEach((key, forKey) -> {
+            List<Http.Reply> created = forKey.stream().filter(r -> r.status() == 201).toList();
+            assertThat(created.stream().filter(r -> !r.replayed())).as("exactly one original answer for " + key).hasSize(1);
+            assertThat(created).extracting(Http.Reply::body).as("identical replays").containsOnly(created.getFirst().body());
+            assertThat(forKey).allSatisfy(r -> assertThat(r.status()).as(r.body()).isIn(201, 409));
+        });
+    }
+}
