@@ -65,11 +65,18 @@ class OutboxRelayIT extends PaymentsNodeTest {
                 public void failed(Exception cause) {
                 }
             });
-            try {
-                doomed.relayOnce();
-            } catch (IllegalStateException expected) {
-                assertThat(expected).hasMessageContaining("relay killed");
+            // On a loaded machine a round can fail to get every acknowledgement in time (then it
+            // marks nothing and is retried); the scenario needs one round that got them all.
+            boolean killedAfterAcks = false;
+            for (int attempt = 0; attempt < 5 && !killedAfterAcks; attempt++) {
+                try {
+                    doomed.relayOnce();
+                } catch (IllegalStateException expected) {
+                    assertThat(expected).hasMessageContaining("relay killed");
+                    killedAfterAcks = true;
+                }
             }
+            assertThat(killedAfterAcks).as("a round got every acknowledgement, then died before marking").isTrue();
             assertThat(store.backlog().events()).as("nothing was marked").isPositive();
         } finally {
             jobs.resume();
@@ -84,7 +91,7 @@ class OutboxRelayIT extends PaymentsNodeTest {
         for (String[] event : committed) {
             assertThat(seen).as("event " + event[0] + " reached Kafka").containsKey(event[0]);
             assertThat(seen.get(event[0])).as("duplicates of " + event[0] + " are identical").allMatch(event[1]::equals);
-            assertThat(seen.get(event[0])).as("the doomed round and the real relay both sent " + event[0]).hasSize(2);
+            assertThat(seen.get(event[0]).size()).as("the doomed round and the real relay both sent " + event[0]).isGreaterThanOrEqualTo(2);
         }
     }
 
@@ -100,18 +107,14 @@ class OutboxRelayIT extends PaymentsNodeTest {
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            int[] all = new int[1];
-            await().atMost(Duration.ofSeconds(30)).alias("records of these payments").until(() -> {
+            await().atMost(Duration.ofSeconds(60)).alias("every event of these payments, twice").until(() -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    all[0]++;
                     if (paymentIds.contains(r.key())) {
                         String eventId = new String(r.headers().lastHeader(KafkaEventSink.EVENT_ID_HEADER).value(), StandardCharsets.UTF_8);
                         byEventId.computeIfAbsent(eventId, k -> new ArrayList<>()).add(r.value());
                     }
                 }
-                int mine = byEventId.values().stream().mapToInt(List::size).sum();
-                System.out.println("consumed " + all[0] + " records, " + mine + " of these payments");
-                return mine >= 80;
+                return byEventId.size() == 40 && byEventId.values().stream().allMatch(copies -> copies.size() >= 2);
             });
         }
         return byEventId;
