@@ -39,6 +39,10 @@ public class PlatformDefaults implements EnvironmentPostProcessor {
         // Traces are not exported anywhere by default; sampling everything keeps trace ids in every log line.
         defaults.put("management.tracing.sampling.probability", "1.0");
         defaults.put("management.tracing.propagation.type", "w3c");
+        // Exemplars on histogram _count series make Prometheus before 2.43 (Debian's 2.42, which
+        // the local cluster runs) reject the whole scrape; traces stay linked through the logs.
+        defaults.put("spring.autoconfigure.exclude",
+                "org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration");
 
         // Text logs name the node on every line; containers switch to ECS JSON with LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs.
         defaults.put("logging.pattern.level", "%5p [${lab.node.id}]");

@@ -2,6 +2,7 @@ package lab.platform.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import lab.platform.testapp.KitHttpTest;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,15 @@ class MetricsAndHealthTest extends KitHttpTest {
         scrape.lines()
                 .filter(line -> !line.startsWith("#") && !line.isBlank())
                 .forEach(line -> assertThat(line).contains("application=\"kit-test\"").contains("node=\"kit-1\""));
+    }
+
+    @Test
+    void openMetricsScrapesCarryNoExemplarsThatPrometheus242Rejects() throws Exception {
+        get("/test/hello");
+        HttpResponse<String> scrape = send(HttpRequest.newBuilder(uri("/actuator/prometheus"))
+                .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"));
+        assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/openmetrics-text"));
+        assertThat(scrape.body()).contains("http_server_requests_seconds_count{").doesNotContain("trace_id=");
     }
 
     @Test

@@ -1,0 +1,114 @@
+package lab.cluster;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import lab.cluster.infra.Lifetime;
+import lab.cluster.topology.Addresses;
+import lab.cluster.topology.InfraKind;
+import lab.cluster.topology.InfraNodeSpec;
+import lab.cluster.topology.NodeSettings;
+import lab.cluster.topology.ServiceNodeSpec;
+import lab.cluster.topology.Topology;
+import lab.cluster.topology.TopologyException;
+
+/**
+ * What one run of the cluster consists of: which service nodes, which infrastructure, on which
+ * ports, with which data directory, token and lifetime. The CLI plans the whole topology on its
+ * standard ports; a test plans a subset on free ports.
+ */
+public record ClusterPlan(Topology topology,
+                          List<ServiceNodeSpec> serviceNodes,
+                          Set<InfraKind> infrastructureKinds,
+                          int kafkaBrokers,
+                          Map<String, Integer> ports,
+                          Map<String, Integer> controllerPorts,
+                          Path dataRoot,
+                          Lifetime lifetime,
+                          String adminToken,
+                          Map<String, Map<String, String>> extraEnvironment,
+                          Duration readyTimeout) {
+
+    public ClusterPlan {
+        serviceNodes = List.copyOf(serviceNodes);
+        infrastructureKinds = infrastructureKinds.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(infrastructureKinds));
+        ports = Map.copyOf(ports);
+        controllerPorts = Map.copyOf(controllerPorts);
+        extraEnvironment = Map.copyOf(extraEnvironment);
+        long brokersInTopology = topology.infrastructure().stream().filter(n -> n.kind() == InfraKind.KAFKA).count();
+        if (infrastructureKinds.contains(InfraKind.KAFKA) && (kafkaBrokers < 1 || kafkaBrokers > brokersInTopology)) {
+            throw new TopologyException("kafka brokers must be between 1 and " + brokersInTopology + ", got " + kafkaBrokers);
+        }
+        if (adminToken == null || adminToken.length() < 16) {
+            throw new TopologyException("the admin token must have at least 16 characters");
+        }
+    }
+
+    /** The infrastructure kinds the given service nodes need. */
+    public static Set<InfraKind> neededBy(Topology topology, List<ServiceNodeSpec> nodes) {
+        Set<InfraKind> kinds = EnumSet.noneOf(InfraKind.class);
+        for (ServiceNodeSpec node : nodes) {
+            topology.infrastructureFor(topology.serviceOf(node)).forEach(infra -> kinds.add(infra.kind()));
+        }
+        return kinds;
+    }
+
+    public List<String> kafkaBrokerNames() {
+        if (!infrastructureKinds.contains(InfraKind.KAFKA)) {
+            return List.of();
+        }
+        return topology.infrastructure().stream().filter(n -> n.kind() == InfraKind.KAFKA)
+                .limit(kafkaBrokers).map(InfraNodeSpec::name).toList();
+    }
+
+    /** Every node of the run by name: infrastructure, then service nodes. */
+    public List<String> nodeNames() {
+        Set<String> names = new LinkedHashSet<>();
+        for (InfraNodeSpec infra : topology.infrastructure()) {
+            if (infra.kind() == InfraKind.KAFKA ? kafkaBrokerNames().contains(infra.name())
+                    : infrastructureKinds.contains(infra.kind())) {
+                names.add(infra.name());
+            }
+        }
+        serviceNodes.forEach(n -> names.add(n.name()));
+        return new ArrayList<>(names);
+    }
+
+    public int portOf(String node) {
+        Integer port = ports.get(node);
+        if (port == null) {
+            throw new TopologyException("no port planned for " + node);
+        }
+        return port;
+    }
+
+    public int controllerPortOf(String broker) {
+        Integer port = controllerPorts.get(broker);
+        if (port == null) {
+            throw new TopologyException("no controller port planned for " + broker);
+        }
+        return port;
+    }
+
+    public NodeSettings nodeSettings() {
+        return new NodeSettings(topology, Addresses.local(this::portOf), Set.copyOf(nodeNames()));
+    }
+
+    /** 128 random bits, hex: the bearer token of every node's /admin API for one cluster. */
+    public static String randomAdminToken() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    public Path dataDirOf(String node) {
+        return dataRoot.resolve(node);
+    }
+}
