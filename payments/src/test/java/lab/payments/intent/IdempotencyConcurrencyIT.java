@@ -27,10 +27,10 @@ class IdempotencyConcurrencyIT extends PaymentsNodeTest {
 
     @Test
     void concurrentDuplicatesChargeOnce() throws Exception {
-        Map<String, List<Http.Reply>> replies = DuplicateStorm.fire("", KEYS, DUPLICATES, KEYS_AT_ONCE, d -> base(),
-                n -> "{\"amount\":" + (100 + n) + ",\"currency\":\"EUR\",\"customer\":\"cust_" + (1 + n % 1000)
-                        + "\",\"merchant\":\"merch_" + (1 + n % 10) + "\"}");
-        DuplicateStorm.assertChargedOncePerKey(replies);
+        java.util.function.IntFunction<String> body = n -> "{\"amount\":" + (100 + n) + ",\"currency\":\"EUR\",\"customer\":\"cust_"
+                + (1 + n % 1000) + "\",\"merchant\":\"merch_" + (1 + n % 10) + "\"}";
+        Map<String, List<Http.Reply>> replies = DuplicateStorm.fire("", KEYS, DUPLICATES, KEYS_AT_ONCE, d -> base(), body);
+        DuplicateStorm.assertChargedOncePerKey(replies, base(), body);
         List<String> keys = List.copyOf(replies.keySet());
         String[] keyArray = keys.toArray(String[]::new);
         assertThat(jdbc.sql("SELECT count(*) FROM payments WHERE idempotency_key = ANY(?)").param(keyArray).query(Long.class).single())
