@@ -3,6 +3,7 @@ package lab.gateway.failover;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultResponse;
@@ -22,10 +23,18 @@ import reactor.core.publisher.Mono;
 public class AvoidTriedRoundRobin implements ReactorServiceInstanceLoadBalancer {
 
     private final ObjectProvider<ServiceInstanceListSupplier> suppliers;
+    private final Supplier<Mono<List<ServiceInstance>>> allConfigured;
     private final AtomicInteger position = new AtomicInteger(java.util.concurrent.ThreadLocalRandom.current().nextInt(1000));
 
-    public AvoidTriedRoundRobin(ObjectProvider<ServiceInstanceListSupplier> suppliers) {
+    /**
+     * @param allConfigured every configured instance, healthy or not: when none passed its last health
+     *                      check the balancer tries them all (Envoy's "panic" routing), so a gateway whose
+     *                      probes are slow (an overloaded machine) does not refuse traffic to nodes that
+     *                      serve; dead ones fail fast with a refused connection and the retry moves on.
+     */
+    public AvoidTriedRoundRobin(ObjectProvider<ServiceInstanceListSupplier> suppliers, Supplier<Mono<List<ServiceInstance>>> allConfigured) {
         this.suppliers = suppliers;
+        this.allConfigured = allConfigured;
     }
 
     @Override
@@ -37,7 +46,9 @@ public class AvoidTriedRoundRobin implements ReactorServiceInstanceLoadBalancer 
         Set<String> tried = request.getContext() instanceof RequestDataContext context
                 && context.getClientRequest() != null && context.getClientRequest().getAttributes() != null
                 ? TriedInstances.peek(context.getClientRequest().getAttributes()) : Set.of();
-        return supplier.get(request).next().map(instances -> pick(instances, tried));
+        return supplier.get(request).next()
+                .flatMap(healthy -> healthy.isEmpty() ? allConfigured.get() : Mono.just(healthy))
+                .map(instances -> pick(instances, tried));
     }
 
     Response<ServiceInstance> pick(List<ServiceInstance> instances, Set<String> tried) {

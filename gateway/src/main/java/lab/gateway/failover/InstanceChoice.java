@@ -6,6 +6,9 @@ import org.springframework.cloud.loadbalancer.core.ReactorLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 
 /**
  * The load balancer of every service (a child context per service, see {@link FailoverConfiguration}):
@@ -20,7 +23,9 @@ public class InstanceChoice {
     }
 
     @Bean
-    ReactorLoadBalancer<ServiceInstance> avoidTriedRoundRobin(ObjectProvider<ServiceInstanceListSupplier> suppliers) {
-        return new AvoidTriedRoundRobin(suppliers);
+    ReactorLoadBalancer<ServiceInstance> avoidTriedRoundRobin(ObjectProvider<ServiceInstanceListSupplier> suppliers,
+                                                              ReactiveDiscoveryClient discovery, Environment environment) {
+        String serviceId = environment.getProperty(LoadBalancerClientFactory.PROPERTY_NAME);
+        return new AvoidTriedRoundRobin(suppliers, () -> discovery.getInstances(serviceId).collectList());
     }
 }

@@ -54,9 +54,13 @@ public class EdgeErrorHandler implements ErrorWebExceptionHandler, Ordered {
             case ServiceUnavailableException e -> problems.write(exchange, GatewayProblems.CIRCUIT_OPEN,
                     "the breaker of " + service + " is open after repeated failures; requests are refused until it probes again",
                     breakerOpenFor, Map.of("service", service));
-            case Throwable e when causedBy(e, TimeoutException.class) -> problems.write(exchange, GatewayProblems.UPSTREAM_TIMEOUT,
-                    service + " did not answer within the route's timeout", null, Map.of("service", service));
-            case Throwable e when causedBy(e, ConnectException.class) || causedBy(e, IOException.class) -> problems.write(exchange,
+            case Throwable e when causedBy(e, TimeoutException.class) || causedBy(e, org.springframework.cloud.gateway.support.TimeoutException.class)
+                    || (e instanceof ResponseStatusException r && r.getStatusCode().value() == 504) -> problems.write(exchange,
+                    GatewayProblems.UPSTREAM_TIMEOUT, service + " did not answer within the route's timeout", null, Map.of("service", service));
+            // Every instance tried refused the connection: none is alive, whatever the last health check said.
+            case Throwable e when causedBy(e, ConnectException.class) -> problems.write(exchange, GatewayProblems.NO_LIVE_INSTANCE,
+                    "no instance of " + service + " accepted a connection", NO_INSTANCE_RETRY_AFTER, Map.of("service", service));
+            case Throwable e when causedBy(e, IOException.class) -> problems.write(exchange,
                     GatewayProblems.UPSTREAM_UNREACHABLE, service + " could not be reached: " + e.getMessage(),
                     NO_INSTANCE_RETRY_AFTER, Map.of("service", service));
             case ResponseStatusException e -> problems.write(exchange, byStatus(e), e.getReason() != null ? e.getReason()

@@ -76,7 +76,8 @@ public final class RouteTable {
     /** Once more, on any instance the load balancer has not tried yet, for failures that leave the request unapplied or repeatable. */
     private static java.util.function.Consumer<RetryConfig> idempotentRetry() {
         return c -> c.setRetries(1).allMethods().setSeries().setStatuses()
-                .setExceptions(IOException.class, TimeoutException.class).setBackoff(null);
+                .setExceptions(IOException.class, TimeoutException.class, org.springframework.cloud.gateway.support.TimeoutException.class)
+                .setBackoff(null);
     }
 
     /** A refused connection never reached the node: safe to retry whatever the method. */

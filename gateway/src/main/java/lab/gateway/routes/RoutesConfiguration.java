@@ -3,6 +3,7 @@ package lab.gateway.routes;
 import lab.gateway.problem.ProblemResponses;
 import lab.gateway.ratelimit.EdgeRateLimiter;
 import lab.gateway.trace.EdgeTrace;
+import lab.gateway.trace.ForwardedRequestConvention;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
@@ -20,6 +21,11 @@ class RoutesConfiguration {
     @Bean
     RequestGuard requestGuard(ProblemResponses problems, @Value("${lab.http.max-body-bytes}") long maxBodyBytes) {
         return new RequestGuard(problems, maxBodyBytes);
+    }
+
+    @Bean
+    ForwardedRequestConvention forwardedRequestConvention() {
+        return new ForwardedRequestConvention();
     }
 
     @Bean

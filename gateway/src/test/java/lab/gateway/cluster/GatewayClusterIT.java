@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lab.cluster.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,9 +36,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayClusterIT {
 
-    private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(3);
+    private static final Pattern IDS = Pattern.compile("\"(\\d+)\"");
     private static LocalCluster cluster;
     private static URI gateway;
+    /** An ID issued at the start: GET /ids/{id} (decode) is the idempotent request of the tests. */
+    private static String decodePath;
 
     @BeforeAll
     static void startCluster() {
@@ -48,7 +53,9 @@ class GatewayClusterIT {
         putDrillPolicy(1_000_000, 100_000, "open");
         // Every route has a live instance before the tests start.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(Http.get(gateway, "/ids/probe", Map.of()).body()).contains("\"node\":\"idgen-");
+            HttpResponse<String> issued = Http.send("POST", gateway.resolve("/ids"), Map.of(), null);
+            assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+            decodePath = "/ids/" + ids(issued.body()).getFirst();
             assertThat(Http.get(gateway, "/limits/default/probe", Map.of()).statusCode()).isEqualTo(200);
         });
     }
@@ -65,11 +72,14 @@ class GatewayClusterIT {
     void everyRouteReachesItsServiceAndOperatorPathsAreNotRouted() {
         Set<String> idgenNodes = ConcurrentHashMap.newKeySet();
         for (int i = 0; i < 10; i++) {
-            HttpResponse<String> ids = Http.get(gateway, "/ids/probe", Map.of());
-            // The id-generator on main has no /ids API yet: its own 404 problem proves the request reached it.
+            HttpResponse<String> ids = Http.send("POST", gateway.resolve("/ids?count=2"), Map.of(), null);
+            assertThat(ids.statusCode()).isEqualTo(200);
+            assertThat(ids(ids.body())).hasSize(2);
+            // The node that issued the IDs is the one the gateway says it sent the request to.
             assertThat(ids.body()).contains("\"node\":\"" + ids.headers().firstValue("X-Gateway-Instance").orElseThrow() + "\"");
             idgenNodes.add(ids.headers().firstValue("X-Gateway-Instance").orElseThrow());
         }
+        assertThat(Http.get(gateway, decodePath, Map.of()).body()).contains("\"workerId\"");
         assertThat(idgenNodes).containsExactlyInAnyOrder("idgen-1", "idgen-2");
 
         HttpResponse<String> limits = Http.get(gateway, "/limits/default/route-check", Map.of());
@@ -87,7 +97,7 @@ class GatewayClusterIT {
         assertThat(Http.get(gateway, "/admin/node", Map.of()).statusCode()).isEqualTo(404);
 
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-        HttpResponse<String> traced = Http.get(gateway, "/ids/probe", Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+        HttpResponse<String> traced = Http.get(gateway, decodePath, Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
         assertThat(traced.headers().firstValue("X-Trace-Id")).hasValue(traceId);
     }
 
@@ -100,15 +110,19 @@ class GatewayClusterIT {
         AtomicInteger total = new AtomicInteger();
         List<String> errors = new CopyOnWriteArrayList<>();
         List<String> servedAfterKill = new CopyOnWriteArrayList<>();
+        List<String> issued = new CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<?>> futures = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            boolean post = c % 2 == 1;   // half the clients send POSTs without an Idempotency-Key
+            boolean post = c % 2 == 1;   // half the clients take IDs (POST without an Idempotency-Key), half decode one
             futures.add(pool.submit(() -> {
                 while (!stop.get()) {
                     boolean afterKill = killed.get();
-                    HttpResponse<String> r = Http.send(post ? "POST" : "GET", gateway.resolve("/ids/probe"), Map.of(), post ? "{}" : null);
+                    HttpResponse<String> r = Http.send(post ? "POST" : "GET", gateway.resolve(post ? "/ids" : decodePath), Map.of(), null);
                     total.incrementAndGet();
+                    if (post && r.statusCode() == 200) {
+                        issued.addAll(ids(r.body()));
+                    }
                     if (r.statusCode() >= 500) {
                         errors.add(r.statusCode() + " " + r.body());
                     } else if (afterKill) {
@@ -118,11 +132,11 @@ class GatewayClusterIT {
                 return null;
             }));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> total.get() > 200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> total.get() > 50);
         cluster.kill("idgen-2");
         killed.set(true);
         int atKill = total.get();
-        await().atMost(Duration.ofSeconds(30)).until(() -> total.get() > atKill + 400);
+        await().atMost(Duration.ofSeconds(90)).until(() -> total.get() > atKill + 150);
         stop.set(true);
         for (Future<?> f : futures) {
             f.get();
@@ -131,6 +145,7 @@ class GatewayClusterIT {
 
         assertThat(errors).as("errors after killing idgen-2 (at most one per request in flight)").hasSizeLessThanOrEqualTo(clients);
         assertThat(servedAfterKill).isNotEmpty().allMatch("idgen-1"::equals);
+        assertThat(issued).as("IDs issued through the gateway across the kill").doesNotHaveDuplicates();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(Http.get(gateway, "/actuator/edge", Map.of()).body()).contains("\"live\":[\"idgen-1\"]"));
     }
@@ -138,38 +153,38 @@ class GatewayClusterIT {
     @Test
     @Order(3)
     void aLowPolicyAnswers429WithTheLimitersHeaders() {
-        putDrillPolicy(3, 0.1, "local");
+        putDrillPolicy(3, 0.01, "local");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                Http.get(gateway, "/ids/probe", Map.of("X-Api-Key", "shape-" + System.nanoTime())).headers()
-                        .firstValue("RateLimit-Policy")).hasValue("\"gw-drill\";q=3;w=30"));
+                Http.get(gateway, decodePath, Map.of("X-Api-Key", "shape-" + System.nanoTime())).headers()
+                        .firstValue("RateLimit-Policy")).hasValue("\"gw-drill\";q=3;w=300"));
         List<Integer> statuses = new ArrayList<>();
         HttpResponse<String> last = null;
         for (int i = 0; i < 5; i++) {
-            last = Http.get(gateway, "/ids/probe", Map.of("X-Api-Key", "low-1"));
+            last = Http.get(gateway, decodePath, Map.of("X-Api-Key", "low-1"));
             statuses.add(last.statusCode());
         }
-        assertThat(statuses).containsExactly(404, 404, 404, 429, 429);
-        assertThat(last.headers().firstValue("RateLimit-Policy")).hasValue("\"gw-drill\";q=3;w=30");
+        assertThat(statuses).containsExactly(200, 200, 200, 429, 429);
+        assertThat(last.headers().firstValue("RateLimit-Policy")).hasValue("\"gw-drill\";q=3;w=300");
         assertThat(last.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"gw-drill\";r=0;");
         assertThat(last.headers().firstValue("Retry-After")).isPresent();
         assertThat(last.headers().firstValue("X-RateLimit-Mode")).hasValue("global");
         assertThat(last.body()).contains("/problems/quota-exceeded").contains("\"node\":\"ratelimit-");
         // Another key has its own bucket.
-        assertThat(Http.get(gateway, "/ids/probe", Map.of("X-Api-Key", "low-2")).statusCode()).isEqualTo(404);
+        assertThat(Http.get(gateway, decodePath, Map.of("X-Api-Key", "low-2")).statusCode()).isEqualTo(200);
     }
 
     @Test
     @Order(4)
     void aFailingLimiterLeavesEachPolicyToItsFailureModeWithinTheRouteTimeout() {
         for (String mode : List.of("open", "closed", "local")) {
-            putDrillPolicy(3, 0.1, mode);
+            putDrillPolicy(3, 0.01, mode);
             awaitMirrored(mode);
             setLimiterFaults("{\"errorRate\":1.0}");
             assertFailureMode(mode, "error-" + mode);
             clearLimiterFaults();
         }
         // A limiter that hangs: the decision waits at most gateway.rate-limit.timeout, then the failure mode answers.
-        putDrillPolicy(3, 0.1, "closed");
+        putDrillPolicy(3, 0.01, "closed");
         awaitMirrored("closed");
         setLimiterFaults("{\"latencyMillis\":5000}");
         assertFailureMode("closed", "slow");
@@ -179,7 +194,7 @@ class GatewayClusterIT {
     @Test
     @Order(5)
     void withTheLimiterKilledTheFailureModeStillAnswersInTime() {
-        putDrillPolicy(3, 0.1, "local");
+        putDrillPolicy(3, 0.01, "local");
         awaitMirrored("local");
         cluster.kill("ratelimit-1");
         cluster.kill("ratelimit-2");
@@ -195,22 +210,22 @@ class GatewayClusterIT {
         List<HttpResponse<String>> answers = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             long start = System.nanoTime();
-            HttpResponse<String> r = Http.get(gateway, "/ids/probe", Map.of("X-Api-Key", key));
+            HttpResponse<String> r = Http.get(gateway, decodePath, Map.of("X-Api-Key", key));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as(mode + " answer time").isLessThan(ROUTE_TIMEOUT);
             answers.add(r);
         }
         List<Integer> statuses = answers.stream().map(HttpResponse::statusCode).toList();
         switch (mode) {
-            case "open" -> assertThat(statuses).as(mode).containsOnly(404);
+            case "open" -> assertThat(statuses).as(mode).containsOnly(200);
             case "closed" -> {
                 assertThat(statuses).as(mode).containsOnly(503);
                 assertThat(answers.getFirst().body()).contains("/problems/limiter-unavailable").contains("\"node\":\"gateway\"");
                 assertThat(answers.getFirst().headers().firstValue("Retry-After")).hasValue("1");
             }
             default -> {
-                assertThat(statuses).as(mode).containsExactly(404, 404, 404, 429, 429);
+                assertThat(statuses).as(mode).containsExactly(200, 200, 200, 429, 429);
                 assertThat(answers.getLast().headers().firstValue("X-RateLimit-Mode")).hasValue("local");
-                assertThat(answers.getLast().headers().firstValue("RateLimit-Policy")).hasValue("\"gw-drill\";q=3;w=30");
+                assertThat(answers.getLast().headers().firstValue("RateLimit-Policy")).hasValue("\"gw-drill\";q=3;w=300");
                 assertThat(answers.getLast().body()).contains("/problems/quota-exceeded");
             }
         }
@@ -218,15 +233,31 @@ class GatewayClusterIT {
                 m -> assertThat(m).isEqualTo(mode)));
     }
 
+    private static List<String> ids(String body) {
+        List<String> ids = new ArrayList<>();
+        Matcher m = IDS.matcher(body.substring(body.indexOf('['), body.indexOf(']') + 1));
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
     private static void awaitMirrored(String mode) {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Http.get(gateway, "/actuator/edgepolicies", Map.of()).body())
-                .contains("\"name\":\"gw-drill\",\"capacity\":3,\"refillPerSecond\":0.1,\"failureMode\":\"" + mode.toUpperCase() + "\""));
+                .contains("\"name\":\"gw-drill\",\"capacity\":3,\"refillPerSecond\":0.01,\"failureMode\":\"" + mode.toUpperCase() + "\""));
     }
 
     private static void putDrillPolicy(long capacity, double refillPerSecond, String mode) {
         HttpResponse<String> r = Http.admin(cluster.url("ratelimit-1"), "PUT", "/admin/policies/gw-drill", cluster.adminToken(),
                 "{\"capacity\":" + capacity + ",\"refillPerSecond\":" + refillPerSecond + ",\"failureMode\":\"" + mode + "\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        // Both limiter nodes enforce the new shape before a test counts on it (the other learns it by pub/sub).
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (String node : List.of("ratelimit-1", "ratelimit-2")) {
+                assertThat(Http.admin(cluster.url(node), "GET", "/admin/policies/gw-drill", cluster.adminToken(), null).body())
+                        .contains("\"capacity\":" + capacity + ",").contains("\"failureMode\":\"" + mode + "\"");
+            }
+        });
     }
 
     private static void setLimiterFaults(String json) {
