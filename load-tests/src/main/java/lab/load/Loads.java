@@ -21,7 +21,12 @@ public final class Loads {
      * the internet.
      */
     public static HttpProtocolBuilder protocol(List<String> baseUrls) {
+        int apiKeys = Math.max(1, LoadSettings.integer("api-keys", 1));
+        String keyPrefix = LoadSettings.text("api-key").orElse("lab-load");
         return http.baseUrls(baseUrls)
+                // The gateway charges each request to its X-Api-Key: by default the whole run is one
+                // client, which meets the edge's limits as one client would; api-keys spreads the users.
+                .header("X-Api-Key", session -> apiKeys == 1 ? keyPrefix : keyPrefix + "-" + session.userId() % apiKeys)
                 .wsBaseUrls(baseUrls.stream().map(u -> u.replaceFirst("^http", "ws")).toList())
                 .acceptHeader("application/json")
                 .contentTypeHeader("application/json")

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The load tests' own check (issue 13): a short run of every simulation against a small local
  * cluster of the real services completes with zero correctness anomalies. One cluster with two
- * nodes of each built service (three for the KV store, whose quorums need them), then each
- * scenario for a few seconds at a low rate through the same runner as {@code ./cluster load}.
+ * nodes of each built service (three for the KV store, whose quorums need them) and the gateway,
+ * then each scenario for a few seconds at a low rate through the same runner as
+ * {@code ./cluster load}, the mixed one through the gateway.
  * Scenarios of services not in the topology yet are listed, not run.
  * <p>
  * Minutes of CPU on two cores, so not part of {@code ./mvnw verify}:
@@ -47,9 +48,6 @@ class SimulationsIT {
         List<String> nodes = new ArrayList<>();
         LocalCluster.Builder builder = LocalCluster.builder();
         for (ServiceSpec service : topology.services()) {
-            if (service.name().equals("gateway")) {
-                continue;
-            }
             int keep = service.name().equals("kv-store") ? 3 : 2;
             builder.service(service.name());
             service.nodes().stream().limit(keep).forEach(n -> nodes.add(n.name()));
@@ -78,7 +76,11 @@ class SimulationsIT {
         List<DynamicTest> tests = new ArrayList<>();
         for (Scenario scenario : List.of(Scenario.IDS, Scenario.RATELIMIT, Scenario.KV, Scenario.PAYMENTS, Scenario.MESSAGING, Scenario.MIXED)) {
             if (urls.keySet().containsAll(scenario.services())) {
-                tests.add(DynamicTest.dynamicTest(scenario.cliName, () -> runClean(scenario, urls)));
+                // The mixed scenario goes through the gateway when the topology has one, as ./cluster load does.
+                List<String> via = scenario == Scenario.MIXED && cluster.nodeNames().contains("gateway")
+                        ? List.of("--target", cluster.url("gateway").toString()) : List.of();
+                tests.add(DynamicTest.dynamicTest(scenario.cliName + (via.isEmpty() ? "" : " through the gateway"),
+                        () -> runClean(scenario, urls, via)));
             } else {
                 System.out.println("[load-check] " + scenario.cliName + ": its service is not in the topology yet, not run");
             }
@@ -86,9 +88,10 @@ class SimulationsIT {
         return tests.stream();
     }
 
-    private static void runClean(Scenario scenario, Map<String, List<String>> urls) {
+    private static void runClean(Scenario scenario, Map<String, List<String>> urls, List<String> via) {
         List<String> args = new ArrayList<>(List.of(scenario.cliName, "--rate", RATE, "--duration", DURATION,
                 "--results", Path.of("target", "gatling-it").toAbsolutePath().toString()));
+        args.addAll(via);
         urls.forEach((service, list) -> args.addAll(List.of("--url", service + "=" + String.join(",", list))));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = new LoadRunner(new PrintStream(out, true, StandardCharsets.UTF_8), System.err).run(args.toArray(String[]::new));
