@@ -11,6 +11,7 @@ import lab.load.LoadSettings;
 import lab.load.OpenScenarioLoad;
 import lab.load.Targets;
 import lab.load.check.HttpAnswers;
+import lab.load.check.Json;
 import lab.load.check.RunChecks;
 
 /**
@@ -55,13 +56,17 @@ public final class RateLimitLoad extends OpenScenarioLoad {
     }
 
     private void hotAnswer(Response response, io.gatling.javaapi.core.Session session) {
-        decision(response);
-        hot.answer(response.status().code(), response.headers().get("X-RateLimit-Mode"),
-                response.headers().get("RateLimit-Policy"), response.startTimestamp(), response.endTimestamp());
+        String mode = decision(response);
+        // Through the gateway the answer carries two sets of RateLimit headers: the edge's policy and ours.
+        String policyHeader = response.headers().getAll("RateLimit-Policy").stream()
+                .filter(h -> h.startsWith("\"" + policy + "\"")).findFirst().orElse(null);
+        hot.answer(response.status().code(), mode, policyHeader, response.startTimestamp(), response.endTimestamp());
     }
 
-    private void decision(Response response) {
-        String mode = response.headers().get("X-RateLimit-Mode");
-        checks.count("ratelimit." + (response.status().code() == 200 ? "allowed" : "denied") + "." + (mode == null ? "unknown-mode" : mode));
+    /** The limiter's own mode is in its body (200 and 429 alike); a gateway in front adds its edge decision's headers. */
+    private String decision(Response response) {
+        String mode = Json.parse(response.body().string()).path("mode").asText("unknown-mode");
+        checks.count("ratelimit." + (response.status().code() == 200 ? "allowed" : "denied") + "." + mode);
+        return mode;
     }
 }
