@@ -13,21 +13,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import lab.idgen.support.ZooKeeperForTests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The packaged service starts with {@code java -jar} and serves the kit's health and metrics. */
+/** The packaged service starts with {@code java -jar}, leases a worker ID and serves the kit's health and metrics. */
 class ExecutableJarIT {
 
     private Process process;
+    private ZooKeeperForTests zookeeper;
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() throws Exception {
         if (process != null) {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+        }
+        if (zookeeper != null) {
+            zookeeper.close();
         }
     }
 
@@ -47,6 +52,9 @@ class ExecutableJarIT {
                 .redirectInput(new File("/dev/null"));
         builder.environment().put("NODE_ID", "idgen-9");
         builder.environment().put("SERVER_PORT", Integer.toString(port));
+        zookeeper = new ZooKeeperForTests();
+        builder.environment().put("IDGEN_ZOOKEEPER_CONNECT", zookeeper.connectString());
+        builder.environment().put("DATA_DIR", Files.createTempDirectory("idgen-jar-data").toString());
         process = builder.start();
 
         HttpClient http = HttpClient.newHttpClient();
@@ -75,10 +83,14 @@ class ExecutableJarIT {
                 .contains("node=\"idgen-9\"")
                 .contains("lab_faults_active{application=\"id-generator\",kind=\"latency\",node=\"idgen-9\"} 0.0");
 
-        HttpResponse<String> notFound = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ids/nothing-here")).build(),
+        HttpResponse<String> notFound = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/nothing-here")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(notFound.statusCode()).isEqualTo(404);
         assertThat(notFound.body()).contains("\"node\":\"idgen-9\"").contains("/problems/not-found");
-        assertThat(Files.readString(log)).contains("[idgen-9]");
+        HttpResponse<String> ids = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ids?count=2"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ids.statusCode()).isEqualTo(200);
+        assertThat(ids.body()).startsWith("{\"ids\":[\"").contains("\"node\":\"idgen-9\"");
+        assertThat(Files.readString(log)).contains("[idgen-9]").contains("Leased worker ID");
     }
 }
