@@ -45,6 +45,8 @@ public final class ComposeSmoke {
     private final NodeKiller killer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<String> failures = new ArrayList<>();
+    /** Added to every host port: scripts/compose-smoke shifts them when a ./cluster holds the standard ones. */
+    private final int portOffset = Integer.parseInt(System.getenv().getOrDefault("PORT_OFFSET", "0"));
 
     /** Kills nodes with {@code docker-compose -f FILE kill NODE} (the project of that file, in its directory). */
     public ComposeSmoke(Path composeFile, Consumer<String> log) {
@@ -157,13 +159,13 @@ public final class ComposeSmoke {
     }
 
     private int status(String method, int port, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + portOffset) + path))
                 .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private String get(int port, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + portOffset) + path)).timeout(Duration.ofSeconds(5)).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 
