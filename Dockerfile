@@ -23,6 +23,7 @@ COPY platform/pom.xml platform/
 COPY local-cluster/pom.xml local-cluster/
 COPY id-generator/pom.xml id-generator/
 COPY rate-limiter/pom.xml rate-limiter/
+COPY kv-store/pom.xml kv-store/
 COPY cluster-tests/pom.xml cluster-tests/
 RUN mvn -B -ntp -q dependency:go-offline -pl '!cluster-tests'
 

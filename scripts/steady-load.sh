@@ -8,7 +8,7 @@
 #   DURATION_SECONDS stop after this long (default: run until killed)
 set -uo pipefail
 
-NODES="${NODES:-id-generator=http://127.0.0.1:8101 id-generator=http://127.0.0.1:8102 rate-limiter=http://127.0.0.1:8201 rate-limiter=http://127.0.0.1:8202}"
+NODES="${NODES:-id-generator=http://127.0.0.1:8101 id-generator=http://127.0.0.1:8102 rate-limiter=http://127.0.0.1:8201 rate-limiter=http://127.0.0.1:8202 kv-store=http://127.0.0.1:8301 kv-store=http://127.0.0.1:8302 kv-store=http://127.0.0.1:8303 kv-store=http://127.0.0.1:8304 kv-store=http://127.0.0.1:8305}"
 RATE_PER_SECOND="${RATE_PER_SECOND:-5}"
 DURATION_SECONDS="${DURATION_SECONDS:-0}"
 read -r -a targets <<< "$NODES"
@@ -22,6 +22,8 @@ request() {
     id-generator) call -X POST "$url/ids?count=10" ;;
     rate-limiter) call -X POST "$url/limits/default/load-$((round % 20))/acquire"
                   [ $((round % 10)) -eq 0 ] && call -X POST "$url/limits/login/load/acquire" ;;   # denials after 5
+    kv-store)     call -X PUT -H 'Content-Type: text/plain' --data-binary "v$round" "$url/kv/load-$((round % 50))"
+                  call "$url/kv/load-$(((round + 25) % 50))" ;;
     *)            call "$url/actuator/health/readiness" ;;
   esac
 }

@@ -29,14 +29,15 @@ import java.util.regex.Pattern;
 public final class ComposeSmoke {
 
     /** A call that must succeed on a service, and the node to kill while another node keeps answering. */
-    record ServiceCheck(String service, String method, String path, Set<Integer> okStatus, String answeringNode, int answeringPort,
-                        String killNode) {
+    record ServiceCheck(String service, String method, String path, String body, Set<Integer> okStatus, String answeringNode,
+                        int answeringPort, String killNode) {
     }
 
     /** One entry per service, in topology order; services absent from the compose file are skipped (and said so). */
     static final List<ServiceCheck> CHECKS = List.of(
-            new ServiceCheck("idgen-1", "POST", "/ids?count=3", Set.of(200), "idgen-1", 8101, "idgen-2"),
-            new ServiceCheck("ratelimit-1", "POST", "/limits/default/smoke/acquire", Set.of(200, 429), "ratelimit-1", 8201, "ratelimit-2"));
+            new ServiceCheck("idgen-1", "POST", "/ids?count=3", "", Set.of(200), "idgen-1", 8101, "idgen-2"),
+            new ServiceCheck("ratelimit-1", "POST", "/limits/default/smoke/acquire", "", Set.of(200, 429), "ratelimit-1", 8201, "ratelimit-2"),
+            new ServiceCheck("kv-1", "PUT", "/kv/compose-smoke", "value", Set.of(204), "kv-1", 8301, "kv-3"));
     /** Infrastructure nodes the issue names for the kill drill, with the service node that must keep answering. */
     static final List<String> INFRA_KILLS = List.of("kafka-2");
 
@@ -79,7 +80,7 @@ public final class ComposeSmoke {
         log.accept("services in " + composeFile + ": " + services.size());
 
         if (services.contains("gateway")) {
-            expect("gateway answers", () -> status("GET", 8080, "/actuator/health/readiness") == 200);
+            expect("gateway answers", () -> status("GET", 8080, "/actuator/health/readiness", "") == 200);
         } else {
             log.accept("gateway: not in this compose file yet (the topology has no gateway node)");
         }
@@ -89,17 +90,17 @@ public final class ComposeSmoke {
                 continue;
             }
             expect(check.service() + " " + check.method() + " " + check.path(),
-                    () -> check.okStatus().contains(status(check.method(), check.answeringPort(), check.path())));
+                    () -> check.okStatus().contains(status(check.method(), check.answeringPort(), check.path(), check.body())));
         }
         expect("prometheus: every target up", this::everyTargetUp);
-        expect("grafana: /api/health", () -> status("GET", 3000, "/api/health") == 200);
+        expect("grafana: /api/health", () -> status("GET", 3000, "/api/health", "") == 200);
 
         for (ServiceCheck check : CHECKS) {
             if (services.contains(check.killNode())) {
                 killer.kill(check.killNode());
                 log.accept("killed " + check.killNode());
                 expect(check.answeringNode() + " answers with " + check.killNode() + " killed",
-                        () -> check.okStatus().contains(status(check.method(), check.answeringPort(), check.path())));
+                        () -> check.okStatus().contains(status(check.method(), check.answeringPort(), check.path(), check.body())));
             }
         }
         for (String infra : INFRA_KILLS) {
@@ -110,7 +111,7 @@ public final class ComposeSmoke {
                 for (ServiceCheck check : CHECKS) {
                     if (services.contains(check.answeringNode())) {
                         expect(check.answeringNode() + " ready with " + infra + " killed",
-                                () -> status("GET", check.answeringPort(), "/actuator/health/readiness") == 200);
+                                () -> status("GET", check.answeringPort(), "/actuator/health/readiness", "") == 200);
                     }
                 }
             }
@@ -158,9 +159,11 @@ public final class ComposeSmoke {
         return total > 0 && up == total;
     }
 
-    private int status(String method, int port, String path) throws Exception {
+    private int status(String method, int port, String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + portOffset) + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build();
+                .header("Content-Type", "text/plain")
+                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(5)).build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 

@@ -266,6 +266,12 @@ public final class ComposeFile {
                       KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: "%11$d"
                       KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: "0"
                       KAFKA_REPLICA_LAG_TIME_MAX_MS: "10000"
+                      # Patient quorum timeouts: on a starved 2-core machine a controller event can take
+                      # seconds, and the defaults (1 s election, 60 s registration) made brokers give up.
+                      KAFKA_CONTROLLER_QUORUM_ELECTION_TIMEOUT_MS: "5000"
+                      KAFKA_CONTROLLER_QUORUM_FETCH_TIMEOUT_MS: "10000"
+                      KAFKA_BROKER_SESSION_TIMEOUT_MS: "18000"
+                      KAFKA_INITIAL_BROKER_REGISTRATION_TIMEOUT_MS: "300000"
                       KAFKA_HEAP_OPTS: "-Xmx256m -Xms256m"
                     ports: ["127.0.0.1:%9$d:%8$d"]
                     volumes: ["%1$s-data:/var/lib/kafka/data"]
