@@ -24,6 +24,9 @@ COPY local-cluster/pom.xml local-cluster/
 COPY id-generator/pom.xml id-generator/
 COPY rate-limiter/pom.xml rate-limiter/
 COPY kv-store/pom.xml kv-store/
+COPY payments-processor/pom.xml payments-processor/
+COPY payments/pom.xml payments/
+COPY gateway/pom.xml gateway/
 COPY cluster-tests/pom.xml cluster-tests/
 RUN mvn -B -ntp -q dependency:go-offline -pl '!cluster-tests'
 

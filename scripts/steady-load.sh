@@ -24,6 +24,8 @@ request() {
                   [ $((round % 10)) -eq 0 ] && call -X POST "$url/limits/login/load/acquire" ;;   # denials after 5
     kv-store)     call -X PUT -H 'Content-Type: text/plain' --data-binary "v$round" "$url/kv/load-$((round % 50))"
                   call "$url/kv/load-$(((round + 25) % 50))" ;;
+    payments)     call "$url/accounts/merch_$((round % 10 + 1))" ;;
+    gateway)      call -X POST "$url/ids?count=1" ;;
     *)            call "$url/actuator/health/readiness" ;;
   esac
 }

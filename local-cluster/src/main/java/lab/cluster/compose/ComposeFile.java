@@ -55,7 +55,11 @@ public final class ComposeFile {
 
     /** The environment compose gives a service node: the topology's settings plus the container's own. */
     public Map<String, String> environment(ServiceNodeSpec node) {
-        Map<String, String> env = new LinkedHashMap<>(settings.declaredEnvironment(node));
+        // The topology's maps have no stable order: sort, so the rendering is the same on every run.
+        Map<String, String> declared = new java.util.TreeMap<>(settings.declaredEnvironment(node));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("NODE_ID", declared.remove("NODE_ID"));
+        env.putAll(declared);
         env.put("ADMIN_TOKEN", "${ADMIN_TOKEN:-" + DEV_ADMIN_TOKEN + "}");
         env.put("DATA_DIR", "/data");
         env.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
