@@ -1,0 +1,31 @@
+package lab.kvstore.replication;
+
+/**
+ * What the replication algorithm reports. The Spring shell binds it to Micrometer; tests use
+ * {@link #NONE} or count calls themselves.
+ */
+public interface KvMetrics {
+
+    KvMetrics NONE = new KvMetrics() {
+    };
+
+    /** A client operation finished at this coordinator: {@code type} get/put/delete, its outcome. */
+    default void operation(String type, String outcome, long nanos) {
+    }
+
+    /** One call from a coordinator to a replica (this node included), and whether it answered. */
+    default void replicaCall(String peer, String type, boolean answered, long nanos) {
+    }
+
+    /** Siblings returned by one read (1 for a plain value, 0 for absent). */
+    default void siblingsRead(int siblings) {
+    }
+
+    /** A write left earlier siblings in place, so the key now has several. */
+    default void siblingsCreated() {
+    }
+
+    /** One local storage write, fsync included. */
+    default void storageWrite(long nanos) {
+    }
+}
