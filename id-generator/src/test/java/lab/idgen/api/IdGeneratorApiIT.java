@@ -13,10 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.cluster.infra.Infrastructure;
 import lab.idgen.IdGeneratorApplication;
 import lab.idgen.core.IdLayout;
 import lab.idgen.reservation.HighWaterMarkFile;
-import lab.idgen.support.ZooKeeperForTests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,13 +48,16 @@ class IdGeneratorApiIT {
     static final String TOKEN = "idgen-test-admin-token-0123";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ZooKeeperForTests ZOOKEEPER;
+    private static final Infrastructure ZOOKEEPER;
     private static final Path DATA_DIR;
 
     static {
         try {
-            ZOOKEEPER = new ZooKeeperForTests();
-            DATA_DIR = Files.createTempDirectory("idgen-api-it");
+            Path dir = Files.createDirectories(Path.of("target", "idgen-api-it")).toAbsolutePath();
+            // A 500 ms tick, so the 4 s sessions of this test are granted (ZooKeeper allows 2..20 ticks).
+            ZOOKEEPER = Infrastructure.builder(Files.createTempDirectory(dir, "zookeeper-"))
+                    .zookeeper().zookeeperTickTime(Duration.ofMillis(500)).start();
+            DATA_DIR = Files.createTempDirectory(dir, "data-");
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -62,7 +65,7 @@ class IdGeneratorApiIT {
 
     @DynamicPropertySource
     static void zookeeper(DynamicPropertyRegistry registry) {
-        registry.add("idgen.zookeeper.connect", ZOOKEEPER::connectString);
+        registry.add("idgen.zookeeper.connect", ZOOKEEPER::zookeeperConnect);
         registry.add("idgen.data-dir", DATA_DIR::toString);
     }
 

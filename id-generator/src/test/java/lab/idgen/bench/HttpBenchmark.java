@@ -1,7 +1,6 @@
 package lab.idgen.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,14 +15,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import lab.idgen.support.IdgenNodeProcess;
-import lab.idgen.support.ZooKeeperForTests;
+import lab.cluster.LocalCluster;
 
 /**
  * The HTTP benchmark of one node: {@code POST /ids} (one ID per request) against the same
  * server's trivial {@code POST /internal/noop}, in alternating rounds of the same run, then
- * batches of 1 000. It starts its own ZooKeeper and one node from {@code target/id-generator.jar}
- * and drives it with {@code wrk} when installed ({@code apt-get install wrk}), else with a JDK
+ * batches of 1 000. It starts ZooKeeper and one node ({@code idgen-1}, from
+ * {@code target/id-generator.jar}, with the heap and JVM flags the local cluster gives it) through
+ * the launcher's {@link LocalCluster}, and drives it with {@code wrk} when installed ({@code apt-get install wrk}), else with a JDK
  * HttpClient driver on virtual threads. Run with {@code scripts/idgen-bench http}; it prints
  * figures and never fails on them (numbers on shared machines are for reading, not asserting).
  *
@@ -41,22 +40,17 @@ public final class HttpBenchmark {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache")).setLevel(ch.qos.logback.classic.Level.WARN);
         boolean wrk = !"java".equals(System.getProperty("bench.driver")) && onPath("wrk");
         Path work = Files.createDirectories(Path.of("target", "bench"));
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        try (ZooKeeperForTests zookeeper = new ZooKeeperForTests();
-             IdgenNodeProcess node = new IdgenNodeProcess("idgen-1", port, Files.createTempDirectory(work.toAbsolutePath(), "data"),
-                     work.toAbsolutePath(), zookeeper.connectString(), List.of("logging.level.lab.platform.problem=ERROR"),
-                     List.of("-Xmx256m"))) {
-            node.start();
-            node.awaitReady(Duration.ofSeconds(90));
+        try (LocalCluster cluster = LocalCluster.builder().service("id-generator").nodes("idgen-1")
+                .env("idgen-1", "LOGGING_LEVEL_LAB_PLATFORM_PROBLEM", "ERROR")
+                .dataRoot(Files.createTempDirectory(work.toAbsolutePath(), "cluster-"))
+                .start()) {
+            URI node = cluster.url("idgen-1");
             Driver driver = wrk ? new WrkDriver(work) : new JavaDriver();
             System.out.printf(Locale.ROOT, "driver: %s, %d connections, %d s per round, %d rounds, %d cores%n",
                     wrk ? "wrk" : "JDK HttpClient", CONNECTIONS, SECONDS, ROUNDS, Runtime.getRuntime().availableProcessors());
-            URI noop = node.uri("/internal/noop");
-            URI single = node.uri("/ids?count=1");
-            URI batch = node.uri("/ids?count=1000");
+            URI noop = node.resolve("/internal/noop");
+            URI single = node.resolve("/ids?count=1");
+            URI batch = node.resolve("/ids?count=1000");
             System.out.println("warming up…");
             driver.run(noop, Math.max(3, SECONDS / 2));
             driver.run(single, Math.max(3, SECONDS / 2));

@@ -3,37 +3,33 @@ package lab.idgen.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import lab.cluster.LocalCluster;
+import lab.idgen.cluster.IdgenClient.Answer;
 import lab.idgen.core.IdLayout;
-import lab.idgen.support.IdgenNodeProcess;
-import lab.idgen.support.IdgenNodeProcess.Answer;
-import lab.idgen.support.ZooKeeperForTests;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Several id-generator nodes as real processes against a real ZooKeeper: the invariant of the
- * case study, no duplicate ID, under load, SIGKILL with a clock set back, and a ZooKeeper outage.
- * Sessions are short here (4 s, margin 1 s) so the drills take seconds.
+ * Several id-generator nodes as real processes against a real ZooKeeper, all started by the
+ * local cluster's launcher ({@link LocalCluster}) the way {@code ./cluster} starts them: the
+ * invariant of the case study, no duplicate ID, under load, SIGKILL with a clock set back, and a
+ * ZooKeeper outage. Sessions are short here (4 s, margin 1 s; ZooKeeper's tick is 500 ms so it
+ * grants them) so the drills take seconds.
  */
 class MultiNodeIT {
 
@@ -41,58 +37,56 @@ class MultiNodeIT {
     private static final long SESSION_MILLIS = 4_000;
     private static final long MARGIN_MILLIS = 1_000;
     private static final long PROBE_MILLIS = 250;
-    private static final long MAX_BACKWARD_MILLIS = 60_000;
-    private static final List<String> SETTINGS = List.of(
-            "idgen.zookeeper.session-timeout=" + SESSION_MILLIS + "ms",
-            "idgen.zookeeper.connection-timeout=1s",
-            "idgen.lease.safety-margin=" + MARGIN_MILLIS + "ms",
-            "idgen.lease.probe-interval=" + PROBE_MILLIS + "ms",
-            "idgen.clock.max-backward=" + MAX_BACKWARD_MILLIS + "ms");
+    /**
+     * The rollback a node absorbs. Ten minutes, so that the restart drill's clock can be set back further
+     * than a node's start takes on a loaded 2-core machine (50-90 s seen at load average 35).
+     */
+    private static final long MAX_BACKWARD_MILLIS = 600_000;
+    /** How long a node may take to become ready: the CLI's bound, for the same machines. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+    /** Spring properties as environment variables (relaxed binding: idgen.lease.safety-margin = IDGEN_LEASE_SAFETYMARGIN). */
+    private static final Map<String, String> SETTINGS = Map.of(
+            "IDGEN_ZOOKEEPER_SESSIONTIMEOUT", SESSION_MILLIS + "ms",
+            "IDGEN_ZOOKEEPER_CONNECTIONTIMEOUT", "1s",
+            "IDGEN_LEASE_SAFETYMARGIN", MARGIN_MILLIS + "ms",
+            "IDGEN_LEASE_PROBEINTERVAL", PROBE_MILLIS + "ms",
+            "IDGEN_CLOCK_MAXBACKWARD", MAX_BACKWARD_MILLIS + "ms");
 
-    private static ZooKeeperForTests zookeeper;
-    private static CuratorFramework zk;
-    private final List<IdgenNodeProcess> nodes = new ArrayList<>();
-    private Path workDir;
-
-    @BeforeAll
-    static void startZooKeeper() throws Exception {
-        zookeeper = new ZooKeeperForTests();
-        zk = CuratorFrameworkFactory.newClient(zookeeper.connectString(), new RetryOneTime(100));
-        zk.start();
-    }
-
-    @AfterAll
-    static void stopZooKeeper() throws Exception {
-        zk.close();
-        zookeeper.close();
-    }
+    private LocalCluster cluster;
+    private CuratorFramework zk;
 
     @AfterEach
-    void stopNodes() throws Exception {
-        for (IdgenNodeProcess node : nodes) {
-            node.close();
+    void stopCluster() {
+        if (zk != null) {
+            zk.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
-    private IdgenNodeProcess node(String name, TestInfo test) throws Exception {
-        if (workDir == null) {
-            workDir = Files.createDirectories(Path.of("target", "multinode", test.getTestMethod().orElseThrow().getName()));
+    /** ZooKeeper (tick 500 ms, so 4 s sessions are granted), then idgen-1 and idgen-2, one after another until ready. */
+    private Map<String, IdgenClient> startCluster() throws Exception {
+        LocalCluster.Builder builder = LocalCluster.builder().service("id-generator")
+                .zookeeperTickTime(Duration.ofMillis(500)).readyTimeout(READY_TIMEOUT);
+        List<String> names = List.of("idgen-1", "idgen-2");
+        for (String node : names) {
+            SETTINGS.forEach((key, value) -> builder.env(node, key, value));
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
+        cluster = builder.start();
+        zk = CuratorFrameworkFactory.newClient(cluster.infrastructure().zookeeperConnect(), new RetryOneTime(100));
+        zk.start();
+        Map<String, IdgenClient> nodes = new LinkedHashMap<>();
+        for (String node : names) {
+            IdgenClient client = new IdgenClient(node, cluster.url(node), cluster.adminToken());
+            // The short-session settings reached the node (a misspelt variable would silently leave the defaults).
+            JsonNode lease = client.lease();
+            assertThat(lease.get("sessionTimeoutMillis").asLong()).isEqualTo(SESSION_MILLIS);
+            assertThat(lease.get("safetyMarginMillis").asLong()).isEqualTo(MARGIN_MILLIS);
+            assertThat(lease.get("clock").get("maxBackwardMillis").asLong()).isEqualTo(MAX_BACKWARD_MILLIS);
+            nodes.put(node, client);
         }
-        Path data = Files.createTempDirectory(workDir.toAbsolutePath(), name + "-data");
-        IdgenNodeProcess node = new IdgenNodeProcess(name, port, data, workDir.toAbsolutePath(), zookeeper.connectString(), SETTINGS);
-        nodes.add(node);
-        return node;
-    }
-
-    private IdgenNodeProcess startedNode(String name, TestInfo test) throws Exception {
-        IdgenNodeProcess node = node(name, test);
-        node.start();
-        node.awaitReady(Duration.ofSeconds(90));
-        return node;
+        return nodes;
     }
 
     /** Clients hammering nodes on virtual threads, recording every answer. */
@@ -106,7 +100,7 @@ class MultiNodeIT {
         record Recorded(String node, int client, Answer answer) {
         }
 
-        void client(IdgenNodeProcess node, int client, int[] sizes, long targetIds, long pauseMillis) {
+        void client(IdgenClient node, int client, int[] sizes, long targetIds, long pauseMillis) {
             threads.add(Thread.ofVirtual().start(() -> {
                 int i = 0;
                 while (!stop.get() && issued.get() < targetIds) {
@@ -186,9 +180,10 @@ class MultiNodeIT {
     }
 
     @Test
-    void twoNodesUnderConcurrentLoadIssueAMillionIdsWithoutADuplicate(TestInfo test) throws Exception {
-        IdgenNodeProcess a = startedNode("idgen-1", test);
-        IdgenNodeProcess b = startedNode("idgen-2", test);
+    void twoNodesUnderConcurrentLoadIssueAMillionIdsWithoutADuplicate() throws Exception {
+        Map<String, IdgenClient> nodes = startCluster();
+        IdgenClient a = nodes.get("idgen-1");
+        IdgenClient b = nodes.get("idgen-2");
         int[] sizes = {1, 1000, 7, 5000, 100, 2500, 1, 10_000};
         try (Load load = new Load()) {
             for (int client = 0; client < 3; client++) {
@@ -215,9 +210,10 @@ class MultiNodeIT {
     }
 
     @Test
-    void aNodeKilledAndRestartedWithItsClockSetBackIssuesNoIdItIssuedBefore(TestInfo test) throws Exception {
-        IdgenNodeProcess a = startedNode("idgen-1", test);
-        IdgenNodeProcess b = startedNode("idgen-2", test);
+    void aNodeKilledAndRestartedWithItsClockSetBackIssuesNoIdItIssuedBefore() throws Exception {
+        Map<String, IdgenClient> nodes = startCluster();
+        IdgenClient a = nodes.get("idgen-1");
+        IdgenClient b = nodes.get("idgen-2");
         List<Load.Recorded> all = new ArrayList<>();
         try (Load load = new Load()) {
             load.client(a, 0, new int[] {1000, 1}, 50_000, 0);
@@ -228,15 +224,16 @@ class MultiNodeIT {
         int worker = a.lease().get("workerId").asInt();
 
         // SIGKILL mid-life: no lease release, no final mark. Wait until ZooKeeper expired its session.
-        a.kill();
+        cluster.kill("idgen-1");
         long lastBeforeKill = maxMillis(all, "idgen-1");
         await().atMost(Duration.ofSeconds(30)).until(() -> zk.checkExists().forPath("/idgen/leases/" + worker) == null);
 
-        // Restart with the clock 45 s behind the last ID it issued (less than the 60 s it absorbs, and more than
-        // the restart and the load below take, so the clock is still behind while it issues).
-        long offset = -(System.currentTimeMillis() - lastBeforeKill) - 45_000;
-        a.start("idgen.clock.offset-millis=" + offset);
-        a.awaitReady(Duration.ofSeconds(90));
+        // Restart with the clock 5 minutes behind the last ID it issued (less than the 10 it absorbs, and more than
+        // the restart, at most the 4-minute ready timeout, and the load below take, so the clock is still behind
+        // while it issues).
+        long offset = -(System.currentTimeMillis() - lastBeforeKill) - 300_000;
+        // The offset is a start-up setting of this start only, so it is in force from the node's first ID.
+        cluster.start("idgen-1", Map.of("IDGEN_CLOCK_OFFSET_MILLIS", Long.toString(offset)));
         JsonNode lease = a.lease();
         assertThat(lease.get("workerId").asInt()).as("it asked for and got its old worker ID back").isEqualTo(worker);
         assertThat(lease.get("clock").get("offsetMillis").asLong()).isEqualTo(offset);
@@ -256,24 +253,27 @@ class MultiNodeIT {
         assertThat(clock.get("aheadOfClockMillis").asLong()).as("so it issues ahead of its clock (borrowed time)").isPositive();
         assertNoDuplicates(allIds(all));
 
-        // Killed again and restarted with the clock three minutes back: beyond the bound it refuses, fast and visibly.
+        // Killed again and restarted with the clock 20 minutes back: beyond the bound it refuses, fast and visibly.
         long lastBeforeSecondKill = maxMillis(all, "idgen-1");
-        a.kill();
+        cluster.kill("idgen-1");
         await().atMost(Duration.ofSeconds(30)).until(() -> zk.checkExists().forPath("/idgen/leases/" + worker) == null);
-        a.start("idgen.clock.offset-millis=" + (-(System.currentTimeMillis() - lastBeforeSecondKill) - 180_000));
-        await().atMost(Duration.ofSeconds(90)).until(() -> a.readinessStatus() != -1 && "valid".equals(a.lease().get("state").asString()));
+        // Launched without waiting for readiness: with its clock that far back it must not become ready.
+        cluster.serviceNode("idgen-1").start(Map.of("IDGEN_CLOCK_OFFSET_MILLIS",
+                Long.toString(-(System.currentTimeMillis() - lastBeforeSecondKill) - 1_200_000)));
+        await().atMost(READY_TIMEOUT).until(() -> a.readinessStatus() != -1 && "valid".equals(a.lease().get("state").asString()));
         Answer refused = a.issue(10);
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.problemType()).isEqualTo("/problems/clock-rollback");
-        // Retry-After: until the clock is back within the bound, about 180 - 60 s minus the restart time.
-        assertThat(Long.parseLong(refused.retryAfter())).isGreaterThan(30);
+        // Retry-After: until the clock is back within the bound, about 20 - 10 minutes minus the restart time
+        // (at most the 4-minute ready timeout).
+        assertThat(Long.parseLong(refused.retryAfter())).isGreaterThan(300);
         assertThat(a.readinessStatus()).as("not ready while its clock is that far back").isEqualTo(503);
         Answer fromB = b.issue(10);
         assertThat(fromB.status()).as("the other node serves meanwhile").isEqualTo(200);
         all.add(new Load.Recorded("idgen-2", 9, fromB));
         // The operator fixes the clock: the node serves again, still above everything it issued.
         assertThat(a.setFaults("{\"clockOffsetMillis\":0}")).isEqualTo(200);
-        a.awaitReady(Duration.ofSeconds(30));
+        cluster.awaitReady("idgen-1", Duration.ofSeconds(60));
         Answer fixed = a.issue(1000);
         assertThat(fixed.status()).isEqualTo(200);
         assertThat(LAYOUT.unixMillisOf(fixed.ids()[0])).isGreaterThan(lastBeforeSecondKill);
@@ -282,11 +282,12 @@ class MultiNodeIT {
     }
 
     @Test
-    void zooKeeperStoppedAndRestartedMidLoadCausesNoDuplicateAndRefusalsOnlyAfterTheLeaseMargin(TestInfo test) throws Exception {
-        IdgenNodeProcess a = startedNode("idgen-1", test);
-        IdgenNodeProcess b = startedNode("idgen-2", test);
+    void zooKeeperStoppedAndRestartedMidLoadCausesNoDuplicateAndRefusalsOnlyAfterTheLeaseMargin() throws Exception {
+        Map<String, IdgenClient> nodes = startCluster();
+        IdgenClient a = nodes.get("idgen-1");
+        IdgenClient b = nodes.get("idgen-2");
         long stoppedNanos;
-        long stoppedWall;
+        long stopReturnedWall;
         long restartedWall;
         List<Load.Recorded> answers;
         try (Load load = new Load()) {
@@ -294,9 +295,12 @@ class MultiNodeIT {
             load.client(b, 0, new int[] {50}, Long.MAX_VALUE, 2);
             await().atMost(Duration.ofSeconds(10)).until(() -> load.issued.get() > 20_000);
 
-            stoppedWall = System.currentTimeMillis();
+            // ZooKeeper is a process: it answers until it has gone, some time between the stop call and its
+            // return. Each bound below uses the side of that window that makes it hold: refusals are timed
+            // from the call, the end of provable validity from the return.
             stoppedNanos = System.nanoTime();
-            zookeeper.stop();
+            cluster.stop("zookeeper");
+            stopReturnedWall = System.currentTimeMillis();
             // Both nodes keep serving while their leases are provably valid, then refuse.
             await().atMost(Duration.ofSeconds(15)).until(() -> refusedSince(load, "idgen-1", stoppedNanos) && refusedSince(load, "idgen-2", stoppedNanos));
             assertThat(a.readinessStatus()).isEqualTo(503);
@@ -304,9 +308,10 @@ class MultiNodeIT {
             long down = System.nanoTime();
             await().pollDelay(Duration.ofMillis(SESSION_MILLIS)).atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - down > SESSION_MILLIS * 1_000_000);
             restartedWall = System.currentTimeMillis();
-            zookeeper.restart();
+            cluster.start("zookeeper");
             long restartedNanos = System.nanoTime();
-            await().atMost(Duration.ofSeconds(30)).until(() -> servedSince(load, "idgen-1", restartedNanos) && servedSince(load, "idgen-2", restartedNanos));
+            // Recovery: a new session and lease each; a minute, as the nodes share two loaded cores with the build.
+            await().atMost(Duration.ofSeconds(60)).until(() -> servedSince(load, "idgen-1", restartedNanos) && servedSince(load, "idgen-2", restartedNanos));
             load.stop.set(true);
             load.awaitDone();
             answers = List.copyOf(load.answers);
@@ -328,7 +333,7 @@ class MultiNodeIT {
         assertIncreasingPerNode(ok);
         // Nothing was issued between the end of provable validity and ZooKeeper's return (500 ms of slack for
         // a request descheduled between its lease check and its clock reading: what the margin is for).
-        long unprovableFrom = stoppedWall + SESSION_MILLIS - MARGIN_MILLIS + 500;
+        long unprovableFrom = stopReturnedWall + SESSION_MILLIS - MARGIN_MILLIS + 500;
         for (long id : ids) {
             long t = LAYOUT.unixMillisOf(id);
             assertThat(t < unprovableFrom || t >= restartedWall)
@@ -352,11 +357,11 @@ class MultiNodeIT {
      * (the intervals in which each could issue), and by the IDs themselves (no millisecond of a
      * worker ID has IDs from two nodes).
      */
-    private static void assertExclusiveWorkerIds(List<Load.Recorded> ok, IdgenNodeProcess... nodes) throws Exception {
+    private static void assertExclusiveWorkerIds(List<Load.Recorded> ok, IdgenClient... nodes) throws Exception {
         record Interval(String node, int worker, Instant from, Instant to) {
         }
         List<Interval> intervals = new ArrayList<>();
-        for (IdgenNodeProcess node : nodes) {
+        for (IdgenClient node : nodes) {
             for (JsonNode e : node.lease().get("history")) {
                 Instant to = e.get("lastValidAt").isNull() ? Instant.now() : Instant.parse(e.get("lastValidAt").asString());
                 intervals.add(new Interval(node.name(), e.get("workerId").asInt(), Instant.parse(e.get("acquiredAt").asString()), to));

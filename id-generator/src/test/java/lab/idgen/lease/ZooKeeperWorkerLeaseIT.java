@@ -4,32 +4,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import lab.cluster.infra.Infrastructure;
 import lab.idgen.core.IdGenerator;
 import lab.idgen.core.IdLayout;
 import lab.idgen.core.IdRefusedException;
 import lab.idgen.core.TimeSource;
-import lab.idgen.support.ZooKeeperForTests;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.KillSession;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Worker ID leases against a real ZooKeeper server, several lease managers in one JVM. */
+/**
+ * Worker ID leases against a real ZooKeeper server (the launcher's, a process of its own with a
+ * 500 ms tick so that 4 s sessions are granted), several lease managers in this JVM.
+ */
 class ZooKeeperWorkerLeaseIT {
 
     private static final Duration SESSION = Duration.ofSeconds(4);
     private static final Duration MARGIN = Duration.ofMillis(1000);
     private static final Duration PROBE = Duration.ofMillis(250);
 
-    private ZooKeeperForTests zookeeper;
+    private Infrastructure infrastructure;
     private CuratorFramework admin;
     private final List<Node> nodes = new ArrayList<>();
 
@@ -44,7 +48,7 @@ class ZooKeeperWorkerLeaseIT {
             this.name = name;
             this.generator = new IdGenerator(layout, TimeSource.SYSTEM, 5_000, 0, null);
             generator.raiseLocalLimit(Long.MAX_VALUE / 4);
-            this.client = CuratorFrameworkFactory.builder().connectString(zookeeper.connectString())
+            this.client = CuratorFrameworkFactory.builder().connectString(infrastructure.zookeeperConnect())
                     .sessionTimeoutMs((int) SESSION.toMillis()).connectionTimeoutMs(1000).retryPolicy(new RetryOneTime(100)).build();
             client.start();
             this.leases = new ZooKeeperLeaseManager(client, new LeaseSettings("/idgen", name, layout.workerIdCount(), MARGIN, PROBE,
@@ -66,8 +70,10 @@ class ZooKeeperWorkerLeaseIT {
 
     @BeforeEach
     void startZooKeeper() throws Exception {
-        zookeeper = new ZooKeeperForTests();
-        admin = CuratorFrameworkFactory.newClient(zookeeper.connectString(), new RetryOneTime(100));
+        Path dir = Files.createDirectories(Path.of("target", "zookeeper-lease-it")).toAbsolutePath();
+        infrastructure = Infrastructure.builder(Files.createTempDirectory(dir, "run-"))
+                .zookeeper().zookeeperTickTime(Duration.ofMillis(500)).start();
+        admin = CuratorFrameworkFactory.newClient(infrastructure.zookeeperConnect(), new RetryOneTime(100));
         admin.start();
     }
 
@@ -77,7 +83,7 @@ class ZooKeeperWorkerLeaseIT {
             node.close();
         }
         admin.close();
-        zookeeper.close();
+        infrastructure.close();
     }
 
     private Node startNode(String name) {
@@ -163,7 +169,8 @@ class ZooKeeperWorkerLeaseIT {
         awaitValid(a);
         int first = a.workerId();
         long oldSession = a.client.getZookeeperClient().getZooKeeper().getSessionId();
-        KillSession.kill(a.client.getZookeeperClient().getZooKeeper());
+        // What Curator's test KillSession does: the client sees its session expire.
+        a.client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
         await().atMost(Duration.ofSeconds(20)).until(() -> a.leases.history().size() == 2 && a.leases.validNow());
         assertThat(a.client.getZookeeperClient().getZooKeeper().getSessionId()).isNotEqualTo(oldSession);
         ZooKeeperLeaseManager.LeaseHistoryEntry ended = a.leases.history().get(1);
@@ -202,8 +209,11 @@ class ZooKeeperWorkerLeaseIT {
         awaitValid(b);
         int workerOfA = a.workerId();
         long epochOfA = a.leases.view().epoch();
+        // ZooKeeper is a process that answers until it has gone, between the stop call and its return:
+        // the lower bound below counts from the call, the upper bound from the return.
         Instant stoppedAt = Instant.now();
-        zookeeper.stop();
+        infrastructure.zookeeper().stop();
+        Instant stopReturnedAt = Instant.now();
         await().atMost(SESSION.plusSeconds(10)).until(() -> !a.leases.validNow());
         try {
             a.generator.nextId();
@@ -217,11 +227,11 @@ class ZooKeeperWorkerLeaseIT {
         Instant lastValid = a.leases.history().stream().filter(e -> e.workerId() == workerOfA && e.epoch() == epochOfA)
                 .findFirst().orElseThrow().lastValidAt();
         // Valid until the last successful probe (at most one interval before the stop, more on a starved CPU)
-        // plus the session timeout minus the margin; never later, since that probe was sent before the stop.
+        // plus the session timeout minus the margin; never later, since that probe was sent before the server went.
         assertThat(lastValid).isAfter(stoppedAt.plus(SESSION).minus(MARGIN).minus(PROBE).minusMillis(1000));
-        assertThat(lastValid).isBeforeOrEqualTo(stoppedAt.plus(SESSION).minus(MARGIN).plusMillis(50));
+        assertThat(lastValid).isBeforeOrEqualTo(stopReturnedAt.plus(SESSION).minus(MARGIN).plusMillis(50));
 
-        zookeeper.restart();
+        infrastructure.zookeeper().startAndAwaitReady(Duration.ofSeconds(60));
         awaitValid(a);
         awaitValid(b);
         assertThat(a.workerId()).isNotEqualTo(b.workerId());
