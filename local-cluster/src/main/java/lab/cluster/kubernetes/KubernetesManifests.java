@@ -222,7 +222,10 @@ public final class KubernetesManifests {
                               emptyDir: {sizeLimit: 256Mi}
                     """);
         }
-        y.append("""
+        // A one-node service whose pod is its workload (processor) has one name for both Services:
+        // the headless one below is then its entry point too.
+        if (!(stateful && workload.equals(service.name()))) {
+            y.append("""
                 ---
                 # The load-balanced entry point of %1$s (what users and port-forwards use).
                 apiVersion: v1
@@ -235,6 +238,7 @@ public final class KubernetesManifests {
                   ports:
                     - {name: http, port: 8080, targetPort: http}
                 """.formatted(service.name()));
+        }
         if (stateful) {
             y.append("""
                     ---

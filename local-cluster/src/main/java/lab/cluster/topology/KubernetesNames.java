@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * How the topology's nodes are named in Kubernetes (k8s/). A service needs stable identities,
- * and so runs as a StatefulSet, when some setting names its nodes one by one: {@code {{peers:S}}}
- * or {@code {{url:node}}}. Its pods are then the StatefulSet's ordinals, {@code kv-1 … kv-5}
+ * and so runs as a StatefulSet, when some setting names its nodes one by one: its own
+ * {@code {{peers:S}}} or anyone's {@code {{url:node}}}. Its pods are then the StatefulSet's ordinals, {@code kv-1 … kv-5}
  * becoming {@code kv-0 … kv-4} behind the headless Service {@code kv}. Every other service is a
  * Deployment behind one ClusterIP Service named after it, where {@code {{urls:S}}} is that one
  * URL and the Service balances. The Kafka brokers {@code kafka-1 … kafka-3} are the pods
@@ -26,8 +26,8 @@ public final class KubernetesNames {
     public KubernetesNames(Topology topology) {
         this.topology = topology;
         for (ServiceSpec service : topology.services()) {
-            markPerNodeReferences(service.env().values());
-            service.nodes().forEach(n -> markPerNodeReferences(n.env().values()));
+            markPerNodeReferences(service, service.env().values());
+            service.nodes().forEach(n -> markPerNodeReferences(service, n.env().values()));
         }
         for (String name : statefulServices) {
             ServiceSpec service = topology.service(name);
@@ -41,10 +41,18 @@ public final class KubernetesNames {
         }
     }
 
-    private void markPerNodeReferences(Iterable<String> values) {
+    /**
+     * A service's own peer list ({@code {{peers:itself}}}) and any {@code {{url:node}}} need each
+     * node by name. Another service's {@code {{peers:S}}} (the gateway's instance lists) does
+     * not: there S's Service stands for all of its pods and balances between them.
+     */
+    private void markPerNodeReferences(ServiceSpec referrer, Iterable<String> values) {
         for (String value : values) {
             Matcher m = PER_NODE.matcher(value);
             while (m.find()) {
+                if (m.group(1).equals("peers") && !m.group(2).equals(referrer.name())) {
+                    continue;
+                }
                 String service = m.group(1).equals("peers") ? m.group(2)
                         : topology.serviceNode(m.group(2)).map(ServiceNodeSpec::service)
                                 .orElseThrow(() -> new TopologyException("{{url:" + m.group(2) + "}} names no service node"));

@@ -71,7 +71,7 @@ public final class NodeSettings {
         return switch (function) {
             case "url" -> addresses.url(serviceNode(argument));
             case "urls" -> String.join(",", runningNodes(argument).stream().map(addresses::url).distinct().toList());
-            case "peers" -> String.join(",", runningNodes(argument).stream().map(n -> addresses.nodeId(n) + "=" + addresses.url(n)).toList());
+            case "peers" -> String.join(",", runningNodes(argument).stream().map(n -> addresses.nodeId(n) + "=" + addresses.url(n)).distinct().toList());
             case "hostport" -> addresses.hostPort(infra(argument));
             case "zookeeper" -> addresses.hostPort(firstOfKind(InfraKind.ZOOKEEPER));
             case "redis" -> "redis://" + addresses.hostPort(firstOfKind(InfraKind.REDIS));
