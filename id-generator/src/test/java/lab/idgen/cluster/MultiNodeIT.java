@@ -21,6 +21,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -179,6 +180,7 @@ class MultiNodeIT {
                 .map(LAYOUT::unixMillisOf).max().orElseThrow();
     }
 
+    @Tag("drill") // minutes on 2 cores: ./mvnw verify -Pdrills
     @Test
     void twoNodesUnderConcurrentLoadIssueAMillionIdsWithoutADuplicate() throws Exception {
         Map<String, IdgenClient> nodes = startCluster();
@@ -281,6 +283,7 @@ class MultiNodeIT {
         assertNoDuplicates(allIds(all));
     }
 
+    @Tag("drill") // minutes on 2 cores: ./mvnw verify -Pdrills
     @Test
     void zooKeeperStoppedAndRestartedMidLoadCausesNoDuplicateAndRefusalsOnlyAfterTheLeaseMargin() throws Exception {
         Map<String, IdgenClient> nodes = startCluster();

@@ -74,6 +74,7 @@ public class InternalReplicaController {
                                            @RequestHeader(name = HttpReplicaTransport.CONTEXT_HEADER, required = false) String context,
                                            @RequestHeader(HttpReplicaTransport.WRITE_QUORUM_HEADER) int writeQuorum,
                                            @RequestHeader(HttpReplicaTransport.DELETE_HEADER) boolean delete,
+                                           @RequestHeader(name = HttpReplicaTransport.STRICT_HEADER, required = false) boolean strict,
                                            @RequestHeader(name = InterNodeHeaders.DEADLINE_MILLIS, required = false) Long deadlineMillis)
             throws IOException {
         String key = new String(keyBytes(encodedKey), StandardCharsets.UTF_8);
@@ -90,6 +91,7 @@ public class InternalReplicaController {
         WriteCommand command = delete
                 ? WriteCommand.delete(key, KeyRules.context(context), writeQuorum)
                 : WriteCommand.put(key, value, contentType, KeyRules.context(context), writeQuorum);
+        command = command.strict(strict);
         long timeout = properties.requestTimeoutMillis();
         if (deadlineMillis != null) {
             timeout = Math.max(1, Math.min(timeout, deadlineMillis - DEADLINE_MARGIN_MILLIS));

@@ -59,8 +59,8 @@ public class KvController {
         String contentType = contentType(request.getContentType());
         var causal = KeyRules.context(context);
         byte[] value = readValue(request);
-        return written(coordinator.write(WriteCommand.put(k, value, contentType, causal, writeQuorum),
-                properties.requestTimeoutMillis()));
+        return written(coordinator.write(WriteCommand.put(k, value, contentType, causal, writeQuorum)
+                        .strict(Boolean.TRUE.equals(strict)), properties.requestTimeoutMillis()));
     }
 
     @DeleteMapping("/kv/{*key}")
@@ -71,8 +71,8 @@ public class KvController {
         String k = key(key);
         KeyRules.keyBytes(k);
         int writeQuorum = quorum("w", w, properties.defaultWriteQuorum());
-        return written(coordinator.write(WriteCommand.delete(k, KeyRules.context(context), writeQuorum),
-                properties.requestTimeoutMillis()));
+        return written(coordinator.write(WriteCommand.delete(k, KeyRules.context(context), writeQuorum)
+                        .strict(Boolean.TRUE.equals(strict)), properties.requestTimeoutMillis()));
     }
 
     @GetMapping("/kv/{*key}")

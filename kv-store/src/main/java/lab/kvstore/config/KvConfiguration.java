@@ -3,6 +3,8 @@ package lab.kvstore.config;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import lab.kvstore.api.RemoteProblemException;
+import lab.kvstore.handoff.SloppyQuorum;
+import lab.kvstore.repair.ReadRepair;
 import lab.kvstore.replication.Coordinator;
 import lab.kvstore.replication.HttpReplicaTransport;
 import lab.kvstore.replication.KvMetrics;
@@ -67,8 +69,8 @@ public class KvConfiguration {
 
     @Bean
     Coordinator coordinator(NodeIdentity identity, Membership membership, Replica replica, ReplicaTransport transport,
-                            KvMetrics metrics) {
-        return new Coordinator(identity.nodeId(), membership::ring, replica, transport, metrics);
+                            KvMetrics metrics, SloppyQuorum sloppyQuorum, ReadRepair readRepair) {
+        return new Coordinator(identity.nodeId(), membership::ring, replica, transport, metrics, sloppyQuorum, readRepair);
     }
 
     /** Ready once storage is open and the ring is known; never waits for peers (they start after us). */

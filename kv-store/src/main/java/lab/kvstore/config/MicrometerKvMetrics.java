@@ -91,4 +91,36 @@ public final class MicrometerKvMetrics implements KvMetrics {
     public void storageWrite(long nanos) {
         storageWrites.record(nanos, TimeUnit.NANOSECONDS);
     }
+
+    @Override
+    public void hintWritten(String target) {
+        registry.counter("kv.hints.written", "target", target).increment();
+    }
+
+    @Override
+    public void hintReplayed(String target) {
+        registry.counter("kv.hints.replayed", "target", target).increment();
+    }
+
+    @Override
+    public void hintDropped(String target, String reason) {
+        registry.counter("kv.hints.dropped", "target", target, "reason", reason).increment();
+    }
+
+    @Override
+    public void readRepair(String mode) {
+        registry.counter("kv.read.repairs", "mode", mode).increment();
+    }
+
+    @Override
+    public void antiEntropyExchange(String peer, String outcome, int segmentsDiffering, int keysRepaired) {
+        registry.counter("kv.antientropy.exchanges", "peer", peer, "outcome", outcome).increment();
+        registry.counter("kv.antientropy.segments.differing", "peer", peer).increment(segmentsDiffering);
+        registry.counter("kv.antientropy.keys.repaired", "peer", peer).increment(keysRepaired);
+    }
+
+    @Override
+    public void tombstonesCollected(int count) {
+        registry.counter("kv.tombstones.collected").increment(count);
+    }
 }

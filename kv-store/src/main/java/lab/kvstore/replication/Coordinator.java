@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import lab.kvstore.handoff.SloppyQuorum;
+import lab.kvstore.repair.ReadRepair;
 import lab.kvstore.ring.Ring;
 import lab.kvstore.version.VersionedValue;
 
@@ -20,22 +22,37 @@ import lab.kvstore.version.VersionedValue;
  * reachable one when this node is not a replica), which mints the write's dot, stores it, then
  * sends it to the other replicas in parallel and answers once W replicas hold it.
  *
- * <p>Quorums are strict in this part: only the key's own first-N replicas count toward R or W.
+ * <p>Writes that are not {@code strict} use a sloppy quorum ({@link SloppyQuorum}): a hint held by
+ * a fallback node for a down replica counts toward W. Reads count only the key's own replicas and
+ * repair the ones that answered stale ({@link ReadRepair}).
  */
 public final class Coordinator {
+
+    private static final long LATE_REPAIR_TIMEOUT_MILLIS = 2000;
 
     private final String self;
     private final Supplier<Ring> ring;
     private final Replica local;
     private final ReplicaTransport transport;
     private final KvMetrics metrics;
+    private final SloppyQuorum sloppyQuorum;
+    private final ReadRepair readRepair;
 
+    /** Part 1's coordinator: strict quorums, no hints, no read repair. */
     public Coordinator(String self, Supplier<Ring> ring, Replica local, ReplicaTransport transport, KvMetrics metrics) {
+        this(self, ring, local, transport, metrics, null, new ReadRepair(self, local, transport, metrics, false));
+    }
+
+    /** @param sloppyQuorum null for strict quorums whatever the request says */
+    public Coordinator(String self, Supplier<Ring> ring, Replica local, ReplicaTransport transport, KvMetrics metrics,
+                       SloppyQuorum sloppyQuorum, ReadRepair readRepair) {
         this.self = self;
         this.ring = ring;
         this.local = local;
         this.transport = transport;
         this.metrics = metrics;
+        this.sloppyQuorum = sloppyQuorum;
+        this.readRepair = readRepair;
     }
 
     /** Reads from all N replicas and answers with the join of the first R answers. */
@@ -48,9 +65,12 @@ public final class Coordinator {
         List<String> replicas = current.preferenceList(partition);
         requireQuorumInRange("r", readQuorum, replicas.size());
         QuorumWait<VersionedValue> wait = new QuorumWait<>();
+        Map<String, CompletableFuture<VersionedValue>> calls = new LinkedHashMap<>();
         for (String node : replicas) {
             if (!node.equals(self)) {
-                wait.add(node, timed(node, "get", transport.read(node, key, remainingMillis(deadline))));
+                CompletableFuture<VersionedValue> call = timed(node, "get", transport.read(node, key, remainingMillis(deadline)));
+                calls.put(node, call);
+                wait.add(node, call);
             }
         }
         if (replicas.contains(self)) {
@@ -69,6 +89,22 @@ public final class Coordinator {
         for (VersionedValue answer : outcome.answers().values()) {
             merged = merged.join(answer);
         }
+        List<String> unrepaired = readRepair.repairQuorum(partition, key, keyBytes, outcome.answers(), merged, deadline);
+        if (!unrepaired.isEmpty()) {
+            // Answering would let a later quorum of the unrepaired replicas read an older value.
+            metrics.operation("get", "timeout", System.nanoTime() - start);
+            Map<String, String> failures = new LinkedHashMap<>(outcome.failures());
+            unrepaired.forEach(node -> failures.put(node, "read repair did not complete before the deadline"));
+            throw new QuorumNotReachedException("get", readQuorum, outcome.answers().size() - unrepaired.size(), 0, false,
+                    true, replicas, failures);
+        }
+        VersionedValue quorumValue = merged;
+        calls.forEach((node, call) -> {
+            if (!outcome.answers().containsKey(node)) {
+                call.thenAccept(late -> readRepair.repairLate(partition, key, keyBytes, node, late, quorumValue,
+                        LATE_REPAIR_TIMEOUT_MILLIS));
+            }
+        });
         metrics.siblingsRead(merged.siblings().size());
         metrics.operation("get", "ok", System.nanoTime() - start);
         return new ReadResult(merged, Map.copyOf(outcome.answers()));
@@ -107,9 +143,14 @@ public final class Coordinator {
         metrics.replicaCall(self, command.type(), true, System.nanoTime() - localStart);
         QuorumWait<Void> wait = new QuorumWait<>();
         wait.addAnswered(self, null);
+        SloppyQuorum.Write fanOut = sloppyQuorum == null ? null : sloppyQuorum.write(ring.get().fallbacks(partition),
+                command.strict(), command.key(), keyBytes, delta, deadline);
         for (String node : replicas) {
             if (!node.equals(self)) {
-                wait.add(node, timed(node, command.type(), transport.apply(node, command.key(), delta, remainingMillis(deadline))));
+                CompletableFuture<Void> call = fanOut == null
+                        ? transport.apply(node, command.key(), delta, remainingMillis(deadline))
+                        : fanOut.replicate(node);
+                wait.add(node, timed(node, command.type(), call));
             }
         }
         QuorumWait.Outcome<Void> outcome = wait.await(command.writeQuorum(), deadline);

@@ -27,6 +27,7 @@ public final class HttpReplicaTransport implements ReplicaTransport {
     public static final String ACKS_HEADER = "X-Kv-Acks";
     public static final String WRITE_QUORUM_HEADER = "X-Kv-W";
     public static final String DELETE_HEADER = "X-Kv-Delete";
+    public static final String STRICT_HEADER = "X-Kv-Strict";
     static final String OCTETS = "application/octet-stream";
 
     private final InterNodeClient client;
@@ -75,6 +76,19 @@ public final class HttpReplicaTransport implements ReplicaTransport {
     }
 
     @Override
+    public CompletableFuture<Void> hint(String fallback, String target, String key, VersionedValue delta, long timeoutMillis) {
+        InterNodeRequest request = InterNodeRequest.put(membership.peer(fallback),
+                        "/internal/hints/" + target + "/" + encodeKey(key), Duration.ofMillis(timeoutMillis))
+                .body(VersionCodec.encode(delta), OCTETS);
+        return call(fallback, request, response -> {
+            if (response.status() != 204) {
+                throw failed(fallback, response);
+            }
+            return null;
+        });
+    }
+
+    @Override
     public CompletableFuture<WriteResult> forwardWrite(String node, WriteCommand command, long timeoutMillis) {
         InterNodeRequest request = InterNodeRequest.post(membership.peer(node), path(command.key()) + "/coordinate",
                         Duration.ofMillis(timeoutMillis))
@@ -82,7 +96,8 @@ public final class HttpReplicaTransport implements ReplicaTransport {
                 .body(command.value(), command.contentType())
                 .header(CONTEXT_HEADER, VersionCodec.toToken(command.context()))
                 .header(WRITE_QUORUM_HEADER, Integer.toString(command.writeQuorum()))
-                .header(DELETE_HEADER, Boolean.toString(command.delete()));
+                .header(DELETE_HEADER, Boolean.toString(command.delete()))
+                .header(STRICT_HEADER, Boolean.toString(command.strict()));
         return call(node, request, response -> {
             if (response.status() != 204) {
                 throw remoteProblems.apply(response);

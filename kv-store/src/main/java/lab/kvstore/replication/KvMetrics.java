@@ -28,4 +28,28 @@ public interface KvMetrics {
     /** One local storage write, fsync included. */
     default void storageWrite(long nanos) {
     }
+
+    /** A hint for {@code target} was stored on this node. */
+    default void hintWritten(String target) {
+    }
+
+    /** A hint for {@code target} was delivered to it and removed. */
+    default void hintReplayed(String target) {
+    }
+
+    /** A hint for {@code target} was refused or discarded: {@code reason} "full" (bound) or "expired" (age). */
+    default void hintDropped(String target, String reason) {
+    }
+
+    /** A replica was sent the join of a read: {@code mode} "blocking" (in the read quorum) or "async" (the rest). */
+    default void readRepair(String mode) {
+    }
+
+    /** One anti-entropy exchange of a partition with a peer: outcome "in-sync", "repaired" or "failed". */
+    default void antiEntropyExchange(String peer, String outcome, int segmentsDiffering, int keysRepaired) {
+    }
+
+    /** Tombstones deleted by the collector. */
+    default void tombstonesCollected(int count) {
+    }
 }

@@ -87,6 +87,29 @@ public final class Replica {
         }
     }
 
+    /**
+     * Deletes the key only if it still holds exactly {@code expected} (under the key's lock, so a
+     * write that arrived since the caller looked is never collected with it). Returns whether it did.
+     */
+    public boolean deleteIfUnchanged(int partition, byte[] key, VersionedValue expected) {
+        ReentrantLock lock = lockFor(key);
+        lock.lock();
+        try {
+            if (!storage.read(partition, key).equals(expected)) {
+                return false;
+            }
+            storage.delete(partition, key);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every key of a partition, in key order. */
+    public java.util.List<lab.kvstore.storage.StoredEntry> scan(int partition) {
+        return storage.scan(partition);
+    }
+
     public String nodeId() {
         return nodeId;
     }

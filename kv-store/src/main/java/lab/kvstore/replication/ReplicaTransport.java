@@ -16,6 +16,15 @@ public interface ReplicaTransport {
     /** Joins {@code delta} into the replica's value; idempotent, so safe to retry. */
     CompletableFuture<Void> apply(String node, String key, VersionedValue delta, long timeoutMillis);
 
+    /**
+     * Asks {@code fallback} to hold {@code delta} durably as a hint for {@code target} and hand
+     * it over when the target is back (sloppy quorum); idempotent like {@link #apply}.
+     */
+    default CompletableFuture<Void> hint(String fallback, String target, String key, VersionedValue delta, long timeoutMillis) {
+        return CompletableFuture.failedFuture(new ReplicaCallException(fallback, ReplicaCallException.Kind.UNREACHABLE,
+                "this transport does not carry hints", null));
+    }
+
     /** Asks a replica of the key to coordinate a write; not idempotent (it creates a dot). */
     CompletableFuture<WriteResult> forwardWrite(String node, WriteCommand command, long timeoutMillis);
 }

@@ -83,6 +83,15 @@ public final class Ring {
         return preferenceList(partitionOf(keyUtf8));
     }
 
+    /**
+     * The nodes after the preference list, clockwise: where a sloppy quorum sends a write whose
+     * replica is down (Dynamo's "next healthy node"), nearest first.
+     */
+    public List<String> fallbacks(int partition) {
+        List<String> all = walkClockwise(partitionStart(partition), nodes.size());
+        return all.subList(replicationFactor, all.size());
+    }
+
     /** The first position of a partition's hash range (inclusive). */
     public long partitionStart(int partition) {
         return ((long) partition) << (64 - partitionBits);
@@ -121,9 +130,13 @@ public final class Ring {
     }
 
     private List<String> walkClockwise(long position) {
+        return walkClockwise(position, replicationFactor);
+    }
+
+    private List<String> walkClockwise(long position, int distinctNodes) {
         int start = firstTokenAtOrAfter(position);
         Set<String> chosen = new LinkedHashSet<>();
-        for (int i = 0; i < tokens.length && chosen.size() < replicationFactor; i++) {
+        for (int i = 0; i < tokens.length && chosen.size() < distinctNodes; i++) {
             chosen.add(tokenOwners[(start + i) % tokens.length]);
         }
         return List.copyOf(chosen);

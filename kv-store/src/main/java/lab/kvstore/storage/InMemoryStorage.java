@@ -26,6 +26,22 @@ public final class InMemoryStorage implements ReplicaStorage {
     }
 
     @Override
+    public void delete(int partition, byte[] key) {
+        requireOpen();
+        values.remove(new KeyBytes(StorageKey.of(partition, key)));
+    }
+
+    @Override
+    public java.util.List<StoredEntry> scan(int partition) {
+        requireOpen();
+        return values.entrySet().stream()
+                .filter(e -> ((e.getKey().bytes()[0] & 0xFF) << 8 | (e.getKey().bytes()[1] & 0xFF)) == partition)
+                .map(e -> new StoredEntry(Arrays.copyOfRange(e.getKey().bytes(), 2, e.getKey().bytes().length), e.getValue()))
+                .sorted((a, b) -> Arrays.compareUnsigned(a.key(), b.key()))
+                .toList();
+    }
+
+    @Override
     public boolean isOpen() {
         return open;
     }

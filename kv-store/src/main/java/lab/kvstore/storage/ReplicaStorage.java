@@ -14,6 +14,12 @@ public interface ReplicaStorage extends AutoCloseable {
     /** Stores the value; when this returns the value survives a crash of the process and the machine. */
     void write(int partition, byte[] key, VersionedValue value);
 
+    /** Removes the key (tombstone collection only); durable when this returns. */
+    void delete(int partition, byte[] key);
+
+    /** Every key of one partition in key order, with its value: what anti-entropy hashes and exchanges. */
+    java.util.List<StoredEntry> scan(int partition);
+
     /** Whether reads and writes can be served (the engine is open). */
     boolean isOpen();
 

@@ -15,6 +15,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.Statistics;
 import org.rocksdb.TickerType;
 import org.rocksdb.WriteOptions;
@@ -98,6 +99,32 @@ public final class RocksDbStorage implements ReplicaStorage {
         } catch (RocksDBException e) {
             throw new IllegalStateException("RocksDB write failed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void delete(int partition, byte[] key) {
+        try {
+            db.delete(data, syncWrites, StorageKey.of(partition, key));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("RocksDB delete failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<StoredEntry> scan(int partition) {
+        byte[] prefix = StorageKey.of(partition, new byte[0]);
+        List<StoredEntry> entries = new ArrayList<>();
+        try (RocksIterator iterator = db.newIterator(data)) {
+            for (iterator.seek(prefix); iterator.isValid(); iterator.next()) {
+                byte[] storageKey = iterator.key();
+                if (storageKey.length < 2 || storageKey[0] != prefix[0] || storageKey[1] != prefix[1]) {
+                    break;
+                }
+                entries.add(new StoredEntry(java.util.Arrays.copyOfRange(storageKey, 2, storageKey.length),
+                        VersionCodec.decode(iterator.value())));
+            }
+        }
+        return entries;
     }
 
     @Override

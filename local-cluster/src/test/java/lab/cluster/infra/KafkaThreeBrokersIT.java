@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ class KafkaThreeBrokersIT {
         }
     }
 
+    @Tag("drill") // a minute on 2 cores: ./mvnw verify -Pdrills
     @Test
     void survivesTheKillOfTheLeaderAndTakesTheBrokerBackIntoTheIsr() throws Exception {
         kafka = KafkaCluster.onFreePorts(dir, 3, Lifetime.BOUND_TO_JVM).startAndAwaitReady(READY);

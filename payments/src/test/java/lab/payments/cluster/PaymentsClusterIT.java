@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -97,6 +98,7 @@ class PaymentsClusterIT {
         assertWholeHistoryHolds();
     }
 
+    @Tag("drill") // minutes on 2 cores: ./mvnw verify -Pdrills
     @Test
     @Order(2)
     void aNodeKilledBeforeTheProcessorDecidedIsRecoveredOnTheOtherNode() throws Exception {
@@ -132,6 +134,7 @@ class PaymentsClusterIT {
         assertWholeHistoryHolds();
     }
 
+    @Tag("drill") // minutes on 2 cores: ./mvnw verify -Pdrills
     @Test
     @Order(4)
     void killsUnderLoadAtEveryPhaseLeaveOneChargePerKey() throws Exception {
@@ -166,6 +169,7 @@ class PaymentsClusterIT {
         assertWholeHistoryHolds();
     }
 
+    @Tag("drill") // minutes on 2 cores: ./mvnw verify -Pdrills
     @Test
     @Order(5)
     void kafkaDownPaymentsKeepWorkingAndTheBacklogDrainsLater() throws Exception {
