@@ -23,7 +23,7 @@ public final class SseClient implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    public record SseEvent(String id, String type, JsonNode data, long receivedAtMillis) {
+    public record SseEvent(String id, String type, JsonNode data, long receivedAtMillis, long receivedAtNanos) {
     }
 
     private final List<SseEvent> events = new CopyOnWriteArrayList<>();
@@ -46,7 +46,7 @@ public final class SseClient implements AutoCloseable {
             HttpResponse<java.io.InputStream> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             body = response.body();
             if (response.statusCode() != 200) {
-                events.add(new SseEvent(null, "http-" + response.statusCode(), JSON.readTree(body.readAllBytes()), System.currentTimeMillis()));
+                events.add(new SseEvent(null, "http-" + response.statusCode(), JSON.readTree(body.readAllBytes()), System.currentTimeMillis(), System.nanoTime()));
                 return;
             }
             BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
@@ -59,7 +59,7 @@ public final class SseClient implements AutoCloseable {
                         if (id != null) {
                             lastEventId = id;
                         }
-                        events.add(new SseEvent(id, type, JSON.readTree(data.toString()), System.currentTimeMillis()));
+                        events.add(new SseEvent(id, type, JSON.readTree(data.toString()), System.currentTimeMillis(), System.nanoTime()));
                     }
                     id = null;
                     type = "message";
