@@ -28,7 +28,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     long pid() {
-        return cluster.node("mq-1").pid();
+        return cluster.node("mq-1").pid().orElseThrow();
     }
 
     /** CPU seconds (user + system) the node's process has used so far. */
