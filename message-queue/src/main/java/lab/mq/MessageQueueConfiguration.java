@@ -96,6 +96,7 @@ class MessageQueueConfiguration {
                 Executors.newVirtualThreadPerTaskExecutor());
         Gauge.builder("mq.ids.available", pool, IdBatchPool::available)
                 .description("Prefetched message IDs in hand; publishes fail once this is 0 and no id-generator answers").register(meters);
+        pool.prefetchInBackground();
         return pool;
     }
 

@@ -69,6 +69,11 @@ public final class IdBatchPool implements IdSource {
         }
     }
 
+    /** Fills the pool ahead of the first publish, so it does not pay the id-generator's round trip. */
+    public void prefetchInBackground() {
+        refillInBackground();
+    }
+
     private void refillInBackground() {
         if (!refilling.compareAndSet(false, true)) {
             return;

@@ -62,7 +62,6 @@ public final class FanOutBenchmark {
         long heapIdle = bench.heapAfterGcKib();
         long rssIdle = bench.residentKib();
 
-        long expected = (long) subscribers * messages;
         double cpuStart = bench.cpuSeconds();
         long start = System.nanoTime();
         for (int i = 0; i < messages; i++) {
@@ -70,8 +69,9 @@ public final class FanOutBenchmark {
             while (System.nanoTime() < due) {
                 java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
             }
-            Http.publish(bench.node(), channel, "bench", "message " + i + " " + "x".repeat(100), null);
+            publishAcknowledged(bench, channel, "message " + i + " " + "x".repeat(100));
         }
+        long expected = (long) subscribers * messages;
         waitUntil = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (delivered.get() < expected && System.nanoTime() < waitUntil) {
             TimeUnit.MILLISECONDS.sleep(20);
@@ -87,5 +87,17 @@ public final class FanOutBenchmark {
         for (Socket s : sockets) {
             s.close();
         }
+    }
+
+    /** Retries (same idempotency key) until the node acknowledges, so every message counts once. */
+    private static void publishAcknowledged(BenchCluster bench, String channel, String text) {
+        String key = "bench-" + channel + "-" + text.hashCode() + "-" + text.length() + "-" + System.nanoTime();
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int status = Http.publish(bench.node(), channel, "bench", text, key).status();
+            if (status == 200 || status == 201) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the node did not acknowledge a publish in 20 attempts");
     }
 }
