@@ -44,18 +44,6 @@ final class BenchCluster implements AutoCloseable {
                 .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
     }
 
-    /** Heap in use after a full GC in the node, in KiB (jcmd). */
-    long heapAfterGcKib() throws IOException, InterruptedException {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        new ProcessBuilder(jcmd, Long.toString(pid()), "GC.run").redirectErrorStream(true).start().waitFor();
-        Process info = new ProcessBuilder(jcmd, Long.toString(pid()), "GC.heap_info").redirectErrorStream(true).start();
-        String out = new String(info.getInputStream().readAllBytes());
-        info.waitFor();
-        // Serial GC: "def new generation total 4800K, used 1234K" and "tenured generation total ..., used ...K"
-        return Arrays.stream(out.split("\n")).filter(l -> l.contains("generation") && l.contains("used"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll(".*used (\\d+)K.*", "$1"))).sum();
-    }
-
     static String percentiles(long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
