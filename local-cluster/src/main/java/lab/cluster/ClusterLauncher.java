@@ -63,7 +63,7 @@ public final class ClusterLauncher implements AutoCloseable {
             builder.redis(plan.portOf("redis"));
         }
         if (kinds.contains(InfraKind.ZOOKEEPER)) {
-            builder.zookeeper(plan.portOf("zookeeper"));
+            builder.zookeeper(plan.portOf("zookeeper")).zookeeperTickTime(plan.zookeeperTickTime());
         }
         if (kinds.contains(InfraKind.KAFKA)) {
             List<String> brokers = plan.kafkaBrokerNames();
@@ -180,6 +180,16 @@ public final class ClusterLauncher implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Starts one service node with extra or overriding settings for this start only (a later
+     * {@link #start(String)} runs with its configured settings again), and waits until it is ready.
+     */
+    public ServiceNode start(String name, Map<String, String> extraEnvironment) {
+        ServiceNode node = requireServiceNode(name, "takes no settings per start");
+        node.startAndAwaitReady(extraEnvironment, plan.readyTimeout());
+        return node;
+    }
+
     public void stop(String name) {
         server(name).stop();
     }
@@ -217,14 +227,19 @@ public final class ClusterLauncher implements AutoCloseable {
     }
 
     private ServiceNode requireRunningServiceNode(String name) {
+        ServiceNode node = requireServiceNode(name, "has no fault API; partitions are between service nodes");
+        if (!node.isRunning()) {
+            throw new TopologyException(name + " is not running");
+        }
+        return node;
+    }
+
+    private ServiceNode requireServiceNode(String name, String why) {
         ServiceNode node = serviceNodes.get(name);
         if (node == null) {
             server(name); // unknown names fail with the list of nodes
-            throw new TopologyException(name + " is infrastructure and has no fault API; partitions are between service nodes: "
+            throw new TopologyException(name + " is infrastructure and " + why + ": "
                     + String.join(", ", serviceNodes.keySet()));
-        }
-        if (!node.isRunning()) {
-            throw new TopologyException(name + " is not running");
         }
         return node;
     }

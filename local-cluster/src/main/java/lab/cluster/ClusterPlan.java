@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import lab.cluster.infra.Lifetime;
+import lab.cluster.infra.ZooKeeperServer;
 import lab.cluster.topology.Addresses;
 import lab.cluster.topology.InfraKind;
 import lab.cluster.topology.InfraNodeSpec;
@@ -22,7 +23,8 @@ import lab.cluster.topology.TopologyException;
 /**
  * What one run of the cluster consists of: which service nodes, which infrastructure, on which
  * ports, with which data directory, token and lifetime. The CLI plans the whole topology on its
- * standard ports; a test plans a subset on free ports.
+ * standard ports; a test plans a subset on free ports. {@code zookeeperTickTime}: the tick of the
+ * run's ZooKeeper (2 s unless a test wants sessions of a few seconds).
  */
 public record ClusterPlan(Topology topology,
                           List<ServiceNodeSpec> serviceNodes,
@@ -34,7 +36,17 @@ public record ClusterPlan(Topology topology,
                           Lifetime lifetime,
                           String adminToken,
                           Map<String, Map<String, String>> extraEnvironment,
-                          Duration readyTimeout) {
+                          Duration readyTimeout,
+                          Duration zookeeperTickTime) {
+
+    /** A plan whose ZooKeeper (if any) runs with its default tick of 2 s. */
+    public ClusterPlan(Topology topology, List<ServiceNodeSpec> serviceNodes, Set<InfraKind> infrastructureKinds,
+                       int kafkaBrokers, Map<String, Integer> ports, Map<String, Integer> controllerPorts, Path dataRoot,
+                       Lifetime lifetime, String adminToken, Map<String, Map<String, String>> extraEnvironment,
+                       Duration readyTimeout) {
+        this(topology, serviceNodes, infrastructureKinds, kafkaBrokers, ports, controllerPorts, dataRoot, lifetime,
+                adminToken, extraEnvironment, readyTimeout, ZooKeeperServer.DEFAULT_TICK_TIME);
+    }
 
     public ClusterPlan {
         serviceNodes = List.copyOf(serviceNodes);
@@ -42,6 +54,9 @@ public record ClusterPlan(Topology topology,
         ports = Map.copyOf(ports);
         controllerPorts = Map.copyOf(controllerPorts);
         extraEnvironment = Map.copyOf(extraEnvironment);
+        if (zookeeperTickTime == null) {
+            zookeeperTickTime = ZooKeeperServer.DEFAULT_TICK_TIME;
+        }
         long brokersInTopology = topology.infrastructure().stream().filter(n -> n.kind() == InfraKind.KAFKA).count();
         if (infrastructureKinds.contains(InfraKind.KAFKA) && (kafkaBrokers < 1 || kafkaBrokers > brokersInTopology)) {
             throw new TopologyException("kafka brokers must be between 1 and " + brokersInTopology + ", got " + kafkaBrokers);

@@ -17,6 +17,7 @@ import lab.cluster.infra.FreePorts;
 import lab.cluster.infra.Infrastructure;
 import lab.cluster.infra.Lifetime;
 import lab.cluster.infra.LocalServer;
+import lab.cluster.infra.ZooKeeperServer;
 import lab.cluster.node.RepositoryLayout;
 import lab.cluster.node.ServiceNode;
 import lab.cluster.topology.InfraKind;
@@ -92,6 +93,17 @@ public final class LocalCluster implements AutoCloseable {
         launcher.start(name);
     }
 
+    /**
+     * Starts a service node with extra or overriding settings (environment variables, e.g.
+     * {@code IDGEN_CLOCK_OFFSET_MILLIS}) for this start only, so they are in force from its first
+     * request; a later {@link #start(String)} runs with its configured settings again. Waits until
+     * it is ready; to start a node that is expected not to become ready, use
+     * {@code serviceNode(name).start(env)}.
+     */
+    public void start(String name, Map<String, String> extraEnvironment) {
+        launcher.start(name, extraEnvironment);
+    }
+
     public void restart(String name) {
         launcher.stop(name);
         launcher.start(name);
@@ -129,6 +141,7 @@ public final class LocalCluster implements AutoCloseable {
         private int kafkaBrokers = 1;
         private Path dataRoot;
         private Duration readyTimeout = Duration.ofSeconds(120);
+        private Duration zookeeperTickTime = ZooKeeperServer.DEFAULT_TICK_TIME;
 
         private Builder() {
         }
@@ -172,6 +185,15 @@ public final class LocalCluster implements AutoCloseable {
         /** Defaults to a fresh {@code target/local-cluster/run-…} directory of the module under test. */
         public Builder dataRoot(Path dataRoot) {
             this.dataRoot = dataRoot;
+            return this;
+        }
+
+        /**
+         * The tick of the run's ZooKeeper (2 s by default). It grants session timeouts of
+         * {@code 2..20 × tick} only: 500 ms allows sessions of 1 to 10 s, for drills that take seconds.
+         */
+        public Builder zookeeperTickTime(Duration tickTime) {
+            this.zookeeperTickTime = tickTime;
             return this;
         }
 
@@ -234,7 +256,8 @@ public final class LocalCluster implements AutoCloseable {
                 controllerPorts.put(brokers.get(i), free.get(names.size() + i));
             }
             return new ClusterPlan(top, chosen, kinds, kafkaBrokers, ports, controllerPorts,
-                    dataRoot != null ? dataRoot : freshDataRoot(), Lifetime.BOUND_TO_JVM, ClusterPlan.randomAdminToken(), env, readyTimeout);
+                    dataRoot != null ? dataRoot : freshDataRoot(), Lifetime.BOUND_TO_JVM, ClusterPlan.randomAdminToken(), env, readyTimeout,
+                    zookeeperTickTime);
         }
 
         private static Path freshDataRoot() {

@@ -1,6 +1,7 @@
 package lab.cluster.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.List;
 import lab.cluster.infra.FreePorts;
 import lab.cluster.it.SmallTopology;
 import lab.cluster.node.RepositoryLayout;
+import lab.cluster.prometheus.PrometheusServer;
 import lab.cluster.topology.Topology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,7 +64,17 @@ class ClusterCliIT {
 
         JsonNode status = statusJson();
         assertThat(status.get("running").asBoolean()).isTrue();
-        assertThat(names(status)).containsExactly("zookeeper", "idgen-1", "idgen-2");
+        if (PrometheusServer.findOnPath().isPresent()) {
+            assertThat(names(status)).containsExactly("zookeeper", "idgen-1", "idgen-2", "prometheus");
+            URI prometheus = URI.create(node(status, "prometheus").get("url").asString());
+            // Both nodes scraped successfully: the scrape format suits the installed Prometheus.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                    assertThat(get(prometheus.resolve("/api/v1/query?query=sum(up%7Bjob%3D%22id-generator%22%7D)"), null).body())
+                            .contains("\"2\"]"));
+        } else {
+            assertThat(names(status)).containsExactly("zookeeper", "idgen-1", "idgen-2");
+            assertThat(lastOut).contains("prometheus:  not installed (apt-get install prometheus");
+        }
         for (JsonNode node : status.get("nodes")) {
             assertThat(node.get("state").asString()).as(node.toString()).isEqualTo("running");
             assertThat(node.get("ready").asBoolean()).as(node.toString()).isTrue();

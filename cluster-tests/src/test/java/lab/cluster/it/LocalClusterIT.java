@@ -7,9 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import lab.cluster.LocalCluster;
 import lab.cluster.infra.FreePorts;
 import lab.cluster.topology.TopologyException;
@@ -54,6 +57,41 @@ class LocalClusterIT {
         for (long pid : pids) {
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid + " after close").isFalse();
         }
+    }
+
+    @Test
+    void startsANodeWithSettingsForOneStartAndZooKeeperWithTheGivenTick() throws Exception {
+        try (LocalCluster cluster = LocalCluster.builder().service("id-generator").nodes("idgen-1")
+                .zookeeperTickTime(Duration.ofMillis(500)).readyTimeout(Duration.ofSeconds(240)).start()) {
+            // ZooKeeper grants sessions of 2..20 ticks: 1 to 10 s with a 500 ms tick.
+            assertThat(cluster.infrastructure().zookeeper().fourLetterWord("conf"))
+                    .contains("tickTime=500").contains("minSessionTimeout=1000").contains("maxSessionTimeout=10000");
+            URI lease = cluster.url("idgen-1").resolve("/admin/lease");
+            assertThat(body(lease, cluster.adminToken())).contains("\"offsetMillis\":0");
+
+            cluster.kill("idgen-1");
+            cluster.start("idgen-1", Map.of("IDGEN_CLOCK_OFFSET_MILLIS", "-3000"));
+            assertThat(environ(cluster.node("idgen-1").pid().orElseThrow())).contains("IDGEN_CLOCK_OFFSET_MILLIS=-3000");
+            assertThat(body(lease, cluster.adminToken())).as("in force from the start").contains("\"offsetMillis\":-3000");
+
+            cluster.kill("idgen-1");
+            cluster.start("idgen-1");
+            assertThat(environ(cluster.node("idgen-1").pid().orElseThrow())).doesNotContain("IDGEN_CLOCK_OFFSET_MILLIS=-3000");
+            assertThat(body(lease, cluster.adminToken())).as("for that start only").contains("\"offsetMillis\":0");
+
+            assertThatThrownBy(() -> cluster.start("zookeeper", Map.of("A", "b"))).isInstanceOf(TopologyException.class)
+                    .hasMessageContaining("zookeeper is infrastructure");
+        }
+    }
+
+    private String body(URI uri, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The environment the process was started with, one variable per line. */
+    private static String environ(long pid) throws Exception {
+        return Files.readString(Path.of("/proc", Long.toString(pid), "environ")).replace('\0', '\n');
     }
 
     @Test

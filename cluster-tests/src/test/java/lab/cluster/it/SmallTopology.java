@@ -13,7 +13,7 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The shipped topology cut down to one service and the infrastructure it needs, on free ports,
+ * The shipped topology cut down to one service, the infrastructure it needs and Prometheus, on free ports,
  * written as YAML for the CLI ({@code LAB_CLUSTER_TOPOLOGY}) so a test never touches the
  * standard ports a developer's own {@code ./cluster up} may hold.
  */
@@ -25,7 +25,7 @@ public final class SmallTopology {
     public static String of(String serviceName) {
         Topology shipped = Topology.load();
         ServiceSpec service = shipped.service(serviceName);
-        List<Integer> ports = FreePorts.pick(shipped.infrastructureFor(service).size() * 2 + service.nodes().size());
+        List<Integer> ports = FreePorts.pick(shipped.infrastructureFor(service).size() * 2 + service.nodes().size() + 1);
         int next = 0;
         List<Map<String, Object>> infrastructure = new ArrayList<>();
         for (InfraNodeSpec infra : shipped.infrastructureFor(service)) {
@@ -38,6 +38,9 @@ public final class SmallTopology {
             }
             infrastructure.add(entry);
         }
+        // Prometheus too (started by ./cluster up where it is installed), on a port of its own.
+        infrastructure.add(new LinkedHashMap<>(Map.of("name", "prometheus", "kind", "prometheus",
+                "port", ports.get(next++), "optional", true)));
         List<Map<String, Object>> nodes = new ArrayList<>();
         for (ServiceNodeSpec node : service.nodes()) {
             Map<String, Object> entry = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import lab.cluster.ClusterLauncher;
 import lab.cluster.ClusterPlan;
 import lab.cluster.infra.FreePorts;
@@ -17,6 +18,7 @@ import lab.cluster.infra.ServerStartException;
 import lab.cluster.node.RepositoryLayout;
 import lab.cluster.prometheus.PrometheusServer;
 import lab.cluster.topology.InfraKind;
+import lab.cluster.topology.InfraNodeSpec;
 import lab.cluster.topology.Topology;
 import lab.cluster.topology.TopologyException;
 
@@ -120,8 +122,8 @@ public final class ClusterCli {
                 : new ClusterHome.Settings(settings.adminToken(), kafkaBrokers, settings.createdAt());
         home.save(settings);
         ClusterLauncher launcher = launcher(settings);
-        PrometheusServer prometheus = PrometheusServer.findOnPath()
-                .map(binary -> launcher.withPrometheus(binary, prometheusPort(), repository.root().resolve("prometheus").resolve("rules")))
+        PrometheusServer prometheus = prometheusPort().flatMap(port -> PrometheusServer.findOnPath()
+                        .map(binary -> launcher.withPrometheus(binary, port, repository.root().resolve("prometheus").resolve("rules"))))
                 .orElse(null);
         List<String> attached = launcher.attach();
         if (!attached.isEmpty()) {
@@ -293,7 +295,8 @@ public final class ClusterCli {
         ClusterHome.Settings settings = home.settings().orElseThrow(() -> new IllegalStateException(
                 "no cluster in " + home.dir() + ": ./cluster up starts one"));
         ClusterLauncher launcher = launcher(settings);
-        PrometheusServer.findOnPath().ifPresent(binary -> launcher.withPrometheus(binary, prometheusPort(), null));
+        prometheusPort().ifPresent(port -> PrometheusServer.findOnPath()
+                .ifPresent(binary -> launcher.withPrometheus(binary, port, null)));
         launcher.attach();
         return launcher;
     }
@@ -322,12 +325,13 @@ public final class ClusterCli {
         }
     }
 
-    private int prometheusPort() {
+    /** Prometheus runs only where the topology has a node for it (and the binary is installed). */
+    private Optional<Integer> prometheusPort() {
         return topology.infrastructure().stream().filter(n -> n.kind() == InfraKind.PROMETHEUS)
-                .findFirst().map(n -> n.port()).orElse(9090);
+                .findFirst().map(InfraNodeSpec::port);
     }
 
-    private java.util.Optional<String> gatewayUrl() {
+    private Optional<String> gatewayUrl() {
         return topology.serviceNode("gateway").map(n -> "http://127.0.0.1:" + n.port());
     }
 

@@ -34,7 +34,7 @@ public final class Infrastructure implements AutoCloseable {
         this.redis = builder.redisPort == null ? null
                 : new RedisServer(dir.resolve("redis"), portOrFree(builder.redisPort), builder.lifetime);
         this.zookeeper = builder.zookeeperPort == null ? null
-                : new ZooKeeperServer(dir.resolve("zookeeper"), portOrFree(builder.zookeeperPort), builder.lifetime);
+                : new ZooKeeperServer(dir.resolve("zookeeper"), portOrFree(builder.zookeeperPort), builder.zookeeperTickTime, builder.lifetime);
         this.kafka = builder.kafkaCluster(dir.resolve("kafka"));
         this.readyTimeout = builder.readyTimeout;
     }
@@ -173,6 +173,7 @@ public final class Infrastructure implements AutoCloseable {
         private Integer postgresPort;
         private Integer redisPort;
         private Integer zookeeperPort;
+        private Duration zookeeperTickTime = ZooKeeperServer.DEFAULT_TICK_TIME;
         private Supplier<List<List<Integer>>> kafkaPorts;
         private Lifetime lifetime = Lifetime.BOUND_TO_JVM;
         private Duration readyTimeout = Duration.ofMinutes(2);
@@ -205,6 +206,15 @@ public final class Infrastructure implements AutoCloseable {
 
         public Builder zookeeper(int port) {
             zookeeperPort = port;
+            return this;
+        }
+
+        /**
+         * ZooKeeper's {@code tickTime} (2 s by default). The server grants session timeouts of
+         * {@code 2..20 × tickTime} only, so sessions of a few seconds need a tick of 500 ms or less.
+         */
+        public Builder zookeeperTickTime(Duration tickTime) {
+            zookeeperTickTime = tickTime;
             return this;
         }
 

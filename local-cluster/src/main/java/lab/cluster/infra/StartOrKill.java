@@ -1,12 +1,12 @@
 package lab.cluster.infra;
 
 /** Starting something that must not be left half-started: on any failure it is killed. */
-final class StartOrKill {
+public final class StartOrKill {
 
     private StartOrKill() {
     }
 
-    static void run(Runnable start, Runnable awaitReady, Runnable kill) {
+    public static void run(Runnable start, Runnable awaitReady, Runnable kill) {
         start.run();
         try {
             awaitReady.run();

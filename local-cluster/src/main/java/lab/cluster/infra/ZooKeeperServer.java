@@ -8,23 +8,42 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * A standalone ZooKeeper 3.9 server ({@code ZooKeeperServerMain}) in a child JVM, with a
  * {@code zoo.cfg} generated in the data dir: snapshots and transaction logs under
  * {@code <dataDir>/data}, the admin HTTP server off (it would take port 8080, the gateway's),
- * and the four-letter words the probe and operators use allowed.
+ * and the four-letter words the probe and operators use allowed. The {@code tickTime} (2 s by
+ * default) bounds the session timeouts the server grants to {@code 2..20 × tickTime}; tests that
+ * want sessions of a few seconds give a shorter tick.
  */
 public final class ZooKeeperServer extends JvmServer {
 
     private static final int SOCKET_TIMEOUT_MILLIS = 2_000;
+    /** ZooKeeper's own default. */
+    public static final Duration DEFAULT_TICK_TIME = Duration.ofMillis(2_000);
 
     private final int port;
+    private final Duration tickTime;
 
     public ZooKeeperServer(Path dataDir, int port, Lifetime lifetime) {
+        this(dataDir, port, DEFAULT_TICK_TIME, lifetime);
+    }
+
+    /** @param tickTime ZooKeeper's time unit: sessions may last {@code 2..20 × tickTime} */
+    public ZooKeeperServer(Path dataDir, int port, Duration tickTime, Lifetime lifetime) {
         super("zookeeper", dataDir, lifetime);
+        if (tickTime.toMillis() < 1 || tickTime.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tickTime must be at least 1 ms, got " + tickTime);
+        }
         this.port = port;
+        this.tickTime = tickTime;
+    }
+
+    public Duration tickTime() {
+        return tickTime;
     }
 
     public int port() {
@@ -57,7 +76,7 @@ public final class ZooKeeperServer extends JvmServer {
         super.prepare();
         Files.createDirectories(dataDir().resolve("data"));
         Files.writeString(config(), """
-                tickTime=2000
+                tickTime=%d
                 dataDir=%s
                 clientPort=%d
                 clientPortAddress=127.0.0.1
@@ -66,7 +85,7 @@ public final class ZooKeeperServer extends JvmServer {
                 4lw.commands.whitelist=ruok,srvr,stat,mntr,conf,isro
                 autopurge.snapRetainCount=3
                 autopurge.purgeInterval=1
-                """.formatted(dataDir().resolve("data"), port));
+                """.formatted(tickTime.toMillis(), dataDir().resolve("data"), port));
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Map;
 import lab.cluster.infra.Lifetime;
 import lab.cluster.infra.LocalServer;
 import lab.cluster.infra.ReadinessProbe;
+import lab.cluster.infra.StartOrKill;
 
 /**
  * One service node (idgen-1, kv-3) as its own JVM running the module's executable jar, so a
@@ -23,6 +24,8 @@ public final class ServiceNode extends LocalServer {
     private final int port;
     private final JvmMemory memory;
     private final Map<String, String> environment;
+    /** Settings of the start in progress only ({@link #start(Map)}); empty otherwise. */
+    private Map<String, String> oneStartEnvironment = Map.of();
 
     public ServiceNode(String name, String service, Path jar, int port, JvmMemory memory,
                        Map<String, String> environment, Path dataDir, Lifetime lifetime) {
@@ -50,6 +53,26 @@ public final class ServiceNode extends LocalServer {
         return memory;
     }
 
+    /**
+     * Starts the node with extra or overriding settings (environment variables) for this start
+     * only: a later {@link #start()} runs with the configured settings again. Does not wait for
+     * readiness, so a test can start a node that it expects not to become ready.
+     */
+    public synchronized void start(Map<String, String> extraEnvironment) {
+        oneStartEnvironment = Map.copyOf(extraEnvironment);
+        try {
+            start();
+        } finally {
+            oneStartEnvironment = Map.of();
+        }
+    }
+
+    /** {@link #start(Map)} then {@link #awaitReady}; a node that fails to get ready is killed. */
+    public ServiceNode startAndAwaitReady(Map<String, String> extraEnvironment, Duration timeout) {
+        StartOrKill.run(() -> start(extraEnvironment), () -> awaitReady(timeout), this::kill);
+        return this;
+    }
+
     @Override
     protected List<String> command() {
         List<String> command = new ArrayList<>();
@@ -71,6 +94,7 @@ public final class ServiceNode extends LocalServer {
     @Override
     protected Map<String, String> environment() {
         Map<String, String> env = new LinkedHashMap<>(environment);
+        env.putAll(oneStartEnvironment);
         env.put("DATA_DIR", dataDir().toString());
         env.put("SERVER_PORT", Integer.toString(port));
         env.put("NODE_ID", name());

@@ -15,6 +15,11 @@ public interface Addresses {
     /** The port the service node's own web server listens on. */
     int listenPort(ServiceNodeSpec node);
 
+    /** The name the node goes by in this mode (its NODE_ID, and its name in peer lists). */
+    default String nodeId(ServiceNodeSpec node) {
+        return node.name();
+    }
+
     /** On one machine: 127.0.0.1 and each node's host port (tests may remap ports). */
     static Addresses local(java.util.function.ToIntFunction<String> portOfNode) {
         return new Addresses() {
@@ -58,6 +63,36 @@ public interface Addresses {
             @Override
             public int listenPort(ServiceNodeSpec node) {
                 return 8080;
+            }
+        };
+    }
+
+    /**
+     * In Kubernetes (k8s/): Service DNS names within the namespace. A service with stable
+     * identities is a StatefulSet whose pods are {@code kv-0 … kv-4} ({@link KubernetesNames}),
+     * reached through its headless Service; any other service is one ClusterIP Service. Kafka
+     * brokers are the pods {@code kafka-0 … kafka-2} of the headless Service {@code kafka}.
+     */
+    static Addresses kubernetes(KubernetesNames names) {
+        return new Addresses() {
+            @Override
+            public String url(ServiceNodeSpec node) {
+                return "http://" + names.host(node) + ":8080";
+            }
+
+            @Override
+            public String hostPort(InfraNodeSpec node) {
+                return names.host(node) + ":" + KubernetesNames.containerPort(node.kind());
+            }
+
+            @Override
+            public int listenPort(ServiceNodeSpec node) {
+                return 8080;
+            }
+
+            @Override
+            public String nodeId(ServiceNodeSpec node) {
+                return names.podName(node);
             }
         };
     }

@@ -40,7 +40,7 @@ public final class NodeSettings {
     public Map<String, String> environment(ServiceNodeSpec node) {
         ServiceSpec service = topology.serviceOf(node);
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("NODE_ID", node.name());
+        env.put("NODE_ID", addresses.nodeId(node));
         env.put("SERVER_PORT", Integer.toString(addresses.listenPort(node)));
         service.env().forEach((k, v) -> env.put(k, resolve(v, node)));
         node.env().forEach((k, v) -> env.put(k, resolve(v, node)));
@@ -70,8 +70,8 @@ public final class NodeSettings {
     private String expand(String function, String argument, ServiceNodeSpec forNode) {
         return switch (function) {
             case "url" -> addresses.url(serviceNode(argument));
-            case "urls" -> String.join(",", runningNodes(argument).stream().map(addresses::url).toList());
-            case "peers" -> String.join(",", runningNodes(argument).stream().map(n -> n.name() + "=" + addresses.url(n)).toList());
+            case "urls" -> String.join(",", runningNodes(argument).stream().map(addresses::url).distinct().toList());
+            case "peers" -> String.join(",", runningNodes(argument).stream().map(n -> addresses.nodeId(n) + "=" + addresses.url(n)).toList());
             case "hostport" -> addresses.hostPort(infra(argument));
             case "zookeeper" -> addresses.hostPort(firstOfKind(InfraKind.ZOOKEEPER));
             case "redis" -> "redis://" + addresses.hostPort(firstOfKind(InfraKind.REDIS));

@@ -6,11 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import lab.cluster.LocalCluster;
-import lab.mq.support.FakeIdGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three Kafka brokers (replication 3, min.insync.replicas 2), two message-queue nodes. kafka-2 is
+ * Three Kafka brokers (replication 3, min.insync.replicas 2), two message-queue nodes, a real id-generator node. kafka-2 is
  * SIGKILLed mid-stream: leaders move, the sequencer's transactions and the materializers follow
  * them, and every acknowledged publish must still reach every subscriber exactly once, in order.
  */
@@ -20,8 +19,7 @@ class BrokerKillClusterIT {
 
     @Test
     void everyAcknowledgedPublishReachesEverySubscriberWhenABrokerDies() throws Exception {
-        try (FakeIdGenerator idgen = new FakeIdGenerator();
-             LocalCluster cluster = ClusterRun.start(idgen, NODES, 3)) {
+        try (LocalCluster cluster = ClusterRun.start(NODES, 3)) {
             ClusterRun run = new ClusterRun(cluster, NODES);
             run.subscribe(4);
             run.startPublishers(2, 60);

@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import lab.cluster.LocalCluster;
-import lab.mq.support.FakeIdGenerator;
 import lab.mq.support.Http;
 import lab.mq.support.SseClient;
 
@@ -44,13 +43,12 @@ final class ClusterRun {
         CHANNELS.forEach(c -> acknowledged.put(c, ConcurrentHashMap.newKeySet()));
     }
 
-    static LocalCluster start(FakeIdGenerator idgen, List<String> nodes, int brokers) {
-        LocalCluster.Builder builder = LocalCluster.builder().service("message-queue").nodes(nodes.toArray(String[]::new))
-                .kafkaBrokers(brokers).readyTimeout(Duration.ofMinutes(4));
-        for (String node : nodes) {
-            builder.env(node, "MQ_IDGEN_URLS", idgen.peers());
-        }
-        return builder.start();
+    /** The real id-generator (one node, with its ZooKeeper) first, then the message-queue nodes; MQ_IDGEN_URLS from the topology. */
+    static LocalCluster start(List<String> nodes, int brokers) {
+        List<String> all = new ArrayList<>(List.of("idgen-1"));
+        all.addAll(nodes);
+        return LocalCluster.builder().service("id-generator").service("message-queue").nodes(all.toArray(String[]::new))
+                .kafkaBrokers(brokers).readyTimeout(Duration.ofMinutes(4)).start();
     }
 
     /** {@code perNode} subscribers on every node, channels round-robin, all from the channel's start. */

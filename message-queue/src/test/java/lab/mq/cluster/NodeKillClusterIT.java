@@ -6,12 +6,11 @@ import static org.awaitility.Awaitility.await;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import lab.cluster.LocalCluster;
-import lab.mq.support.FakeIdGenerator;
 import lab.mq.support.SseClient;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three message-queue nodes (real processes) on one broker. Publishers spread over the nodes,
+ * Three message-queue nodes (real processes) on one broker, IDs from a real id-generator node. Publishers spread over the nodes,
  * SSE subscribers spread over the nodes; mq-2 is SIGKILLed mid-stream and its subscribers
  * reconnect to mq-1 with their Last-Event-ID. Over the whole run every subscriber must have seen
  * exactly its channel's log, and the log must be exactly the acknowledged publishes.
@@ -22,8 +21,7 @@ class NodeKillClusterIT {
 
     @Test
     void subscribersOfAKilledNodeResumeElsewhereWithoutGapDuplicateOrReorder() throws Exception {
-        try (FakeIdGenerator idgen = new FakeIdGenerator();
-             LocalCluster cluster = ClusterRun.start(idgen, NODES, 1)) {
+        try (LocalCluster cluster = ClusterRun.start(NODES, 1)) {
             ClusterRun run = new ClusterRun(cluster, NODES);
             run.subscribe(6);
             run.startPublishers(3, 60);

@@ -39,6 +39,17 @@ public class PlatformDefaults implements EnvironmentPostProcessor {
         // Traces are not exported anywhere by default; sampling everything keeps trace ids in every log line.
         defaults.put("management.tracing.sampling.probability", "1.0");
         defaults.put("management.tracing.propagation.type", "w3c");
+        // Per-peer breakers: judged on the last 10 s (not on the last 100 calls, which a node
+        // gossiping to peers that have not started yet would fill with failures and then keep
+        // open for a minute), open for 2 s, then probed again on their own.
+        String breaker = "resilience4j.circuitbreaker.configs.internode.";
+        defaults.put(breaker + "sliding-window-type", "TIME_BASED");
+        defaults.put(breaker + "sliding-window-size", "10");
+        defaults.put(breaker + "minimum-number-of-calls", "10");
+        defaults.put(breaker + "failure-rate-threshold", "50");
+        defaults.put(breaker + "wait-duration-in-open-state", "2s");
+        defaults.put(breaker + "permitted-number-of-calls-in-half-open-state", "3");
+        defaults.put(breaker + "automatic-transition-from-open-to-half-open-enabled", "true");
         // Exemplars on histogram _count series make Prometheus before 2.43 (Debian's 2.42, which
         // the local cluster runs) reject the whole scrape; traces stay linked through the logs.
         defaults.put("spring.autoconfigure.exclude",

@@ -35,6 +35,9 @@ import lab.platform.identity.NodeIdentity;
  */
 public final class InterNodeClient implements AutoCloseable {
 
+    /** The Resilience4j config every per-peer breaker uses (set by the kit's defaults). */
+    public static final String BREAKER_CONFIG = "internode";
+
     /** Answers after which an idempotent call is worth another attempt. */
     private static final java.util.Set<Integer> RETRYABLE_STATUSES = java.util.Set.of(502, 503, 504);
 
@@ -221,8 +224,15 @@ public final class InterNodeClient implements AutoCloseable {
                 .register(meters);
     }
 
+    /**
+     * One breaker per peer, configured by {@code resilience4j.circuitbreaker.configs.internode}
+     * (the kit's defaults: time-based, short open state) when the registry has that config.
+     */
     private CircuitBreaker breaker(Peer peer) {
-        return breakers.circuitBreaker("internode-" + peer.nodeId());
+        String name = "internode-" + peer.nodeId();
+        return breakers.getConfiguration(BREAKER_CONFIG)
+                .map(config -> breakers.circuitBreaker(name, config))
+                .orElseGet(() -> breakers.circuitBreaker(name));
     }
 
     private static String statusClass(int status) {

@@ -1,0 +1,27 @@
+package lab.idgen.config;
+
+import lab.idgen.lease.ZooKeeperLeaseManager;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/** Readiness: up only while the node holds a lease it can prove valid. */
+public final class WorkerLeaseHealthIndicator implements HealthIndicator {
+
+    private final ZooKeeperLeaseManager leases;
+
+    public WorkerLeaseHealthIndicator(ZooKeeperLeaseManager leases) {
+        this.leases = leases;
+    }
+
+    @Override
+    public Health health() {
+        ZooKeeperLeaseManager.View view = leases.view();
+        Health.Builder builder = "valid".equals(view.state()) ? Health.up() : Health.outOfService();
+        builder.withDetail("state", view.state()).withDetail("status", view.status());
+        if (view.workerId() != null) {
+            builder.withDetail("workerId", view.workerId()).withDetail("epoch", view.epoch())
+                    .withDetail("remainingMillis", view.remainingMillis());
+        }
+        return builder.build();
+    }
+}

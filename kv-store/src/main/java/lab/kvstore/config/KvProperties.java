@@ -1,0 +1,32 @@
+package lab.kvstore.config;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The store's settings ({@code kv.*} in application.yml).
+ *
+ * @param seeds                 {@code name=url,...} of every node of the ring (KV_SEEDS)
+ * @param dataDir               where RocksDB lives (DATA_DIR); must survive restarts
+ * @param replicationFactor     N, replicas per key
+ * @param defaultReadQuorum     R when a request names none
+ * @param defaultWriteQuorum    W when a request names none
+ * @param requestTimeoutMillis  deadline of one client request at its coordinator
+ * @param maxSiblings           the most concurrent versions a key may have before writes that do not resolve them fail
+ * @param partitions            fixed ring partitions (a power of two; fixed for a data directory's life)
+ * @param tokensPerNode         virtual-node tokens each node places on the ring
+ */
+@ConfigurationProperties("kv")
+public record KvProperties(String seeds, Path dataDir, int replicationFactor, int defaultReadQuorum,
+                           int defaultWriteQuorum, long requestTimeoutMillis, int maxSiblings, int partitions,
+                           int tokensPerNode) {
+
+    public KvProperties {
+        if (requestTimeoutMillis < 1) {
+            throw new IllegalArgumentException("kv.request-timeout-millis must be positive");
+        }
+        if (replicationFactor < 1 || defaultReadQuorum < 1 || defaultWriteQuorum < 1) {
+            throw new IllegalArgumentException("kv.replication-factor and the default quorums must be at least 1");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package lab.kvstore.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Part 2's settings ({@code kv.resilience.*}; env {@code KV_RESILIENCE_GOSSIP_INTERVAL_MILLIS} …).
+ *
+ * @param gossipIntervalMillis       one gossip round (heartbeat bump + exchanges) every this long
+ * @param gossipFanOut               peers contacted per round (the gossip bound)
+ * @param phiSuspect                 phi at which a peer is reported suspect
+ * @param phiDown                    phi at which a peer is down: writes skip it for a fallback, hints wait
+ * @param hintMaxCount               hints held per target at most
+ * @param hintMaxBytes               hint bytes held per target at most
+ * @param hintMaxAgeMillis           a hint older than this is dropped, not replayed; also the minimum age of a collected tombstone
+ * @param hintReplayIntervalMillis   one replay round every this long
+ * @param hintReplayBatch            hints sent per target per round at most (the replay rate bound)
+ * @param readRepair                 repair stale replicas seen by reads
+ * @param antiEntropyIntervalMillis  one partition synchronised every this long (the repair rate bound); 0 disables
+ * @param merkleSegments             leaves per partition tree (a power of two)
+ * @param collectTombstones          delete tombstones that every replica is known to hold
+ */
+@ConfigurationProperties("kv.resilience")
+public record KvResilienceProperties(long gossipIntervalMillis, int gossipFanOut, double phiSuspect, double phiDown,
+                                     long hintMaxCount, long hintMaxBytes, long hintMaxAgeMillis,
+                                     long hintReplayIntervalMillis, int hintReplayBatch, boolean readRepair,
+                                     long antiEntropyIntervalMillis, int merkleSegments, boolean collectTombstones) {
+}

@@ -1,0 +1,228 @@
+package lab.kvstore.replication;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import lab.kvstore.handoff.SloppyQuorum;
+import lab.kvstore.repair.ReadRepair;
+import lab.kvstore.ring.Ring;
+import lab.kvstore.version.VersionedValue;
+
+/**
+ * Runs a client request against the key's preference list, as Dynamo's request coordinator:
+ * any node takes a read; a write is coordinated by a replica of the key (forwarded to the first
+ * reachable one when this node is not a replica), which mints the write's dot, stores it, then
+ * sends it to the other replicas in parallel and answers once W replicas hold it.
+ *
+ * <p>Writes that are not {@code strict} use a sloppy quorum ({@link SloppyQuorum}): a hint held by
+ * a fallback node for a down replica counts toward W. Reads count only the key's own replicas and
+ * repair the ones that answered stale ({@link ReadRepair}).
+ */
+public final class Coordinator {
+
+    private static final long LATE_REPAIR_TIMEOUT_MILLIS = 2000;
+
+    private final String self;
+    private final Supplier<Ring> ring;
+    private final Replica local;
+    private final ReplicaTransport transport;
+    private final KvMetrics metrics;
+    private final SloppyQuorum sloppyQuorum;
+    private final ReadRepair readRepair;
+
+    /** Part 1's coordinator: strict quorums, no hints, no read repair. */
+    public Coordinator(String self, Supplier<Ring> ring, Replica local, ReplicaTransport transport, KvMetrics metrics) {
+        this(self, ring, local, transport, metrics, null, new ReadRepair(self, local, transport, metrics, false));
+    }
+
+    /** @param sloppyQuorum null for strict quorums whatever the request says */
+    public Coordinator(String self, Supplier<Ring> ring, Replica local, ReplicaTransport transport, KvMetrics metrics,
+                       SloppyQuorum sloppyQuorum, ReadRepair readRepair) {
+        this.self = self;
+        this.ring = ring;
+        this.local = local;
+        this.transport = transport;
+        this.metrics = metrics;
+        this.sloppyQuorum = sloppyQuorum;
+        this.readRepair = readRepair;
+    }
+
+    /** Reads from all N replicas and answers with the join of the first R answers. */
+    public ReadResult read(String key, int readQuorum, long timeoutMillis) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        Ring current = ring.get();
+        int partition = current.partitionOf(keyBytes);
+        List<String> replicas = current.preferenceList(partition);
+        requireQuorumInRange("r", readQuorum, replicas.size());
+        QuorumWait<VersionedValue> wait = new QuorumWait<>();
+        Map<String, CompletableFuture<VersionedValue>> calls = new LinkedHashMap<>();
+        for (String node : replicas) {
+            if (!node.equals(self)) {
+                CompletableFuture<VersionedValue> call = timed(node, "get", transport.read(node, key, remainingMillis(deadline)));
+                calls.put(node, call);
+                wait.add(node, call);
+            }
+        }
+        if (replicas.contains(self)) {
+            long localStart = System.nanoTime();
+            VersionedValue value = local.read(partition, keyBytes);
+            metrics.replicaCall(self, "get", true, System.nanoTime() - localStart);
+            wait.addAnswered(self, value);
+        }
+        QuorumWait.Outcome<VersionedValue> outcome = wait.await(readQuorum, deadline);
+        if (outcome.answers().size() < readQuorum) {
+            metrics.operation("get", outcome.timedOut() ? "timeout" : "quorum-not-reached", System.nanoTime() - start);
+            throw new QuorumNotReachedException("get", readQuorum, outcome.answers().size(), 0, false, outcome.timedOut(),
+                    replicas, outcome.failures());
+        }
+        VersionedValue merged = VersionedValue.EMPTY;
+        for (VersionedValue answer : outcome.answers().values()) {
+            merged = merged.join(answer);
+        }
+        List<String> unrepaired = readRepair.repairQuorum(partition, key, keyBytes, outcome.answers(), merged, deadline);
+        if (!unrepaired.isEmpty()) {
+            // Answering would let a later quorum of the unrepaired replicas read an older value.
+            metrics.operation("get", "timeout", System.nanoTime() - start);
+            Map<String, String> failures = new LinkedHashMap<>(outcome.failures());
+            unrepaired.forEach(node -> failures.put(node, "read repair did not complete before the deadline"));
+            throw new QuorumNotReachedException("get", readQuorum, outcome.answers().size() - unrepaired.size(), 0, false,
+                    true, replicas, failures);
+        }
+        VersionedValue quorumValue = merged;
+        calls.forEach((node, call) -> {
+            if (!outcome.answers().containsKey(node)) {
+                call.thenAccept(late -> readRepair.repairLate(partition, key, keyBytes, node, late, quorumValue,
+                        LATE_REPAIR_TIMEOUT_MILLIS));
+            }
+        });
+        metrics.siblingsRead(merged.siblings().size());
+        metrics.operation("get", "ok", System.nanoTime() - start);
+        return new ReadResult(merged, Map.copyOf(outcome.answers()));
+    }
+
+    /** Puts or deletes; acknowledged once W of the key's replicas stored it durably. */
+    public WriteResult write(WriteCommand command, long timeoutMillis) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        byte[] keyBytes = command.key().getBytes(StandardCharsets.UTF_8);
+        Ring current = ring.get();
+        int partition = current.partitionOf(keyBytes);
+        List<String> replicas = current.preferenceList(partition);
+        requireQuorumInRange("w", command.writeQuorum(), replicas.size());
+        String outcome = "error";
+        try {
+            WriteResult result = replicas.contains(self)
+                    ? coordinate(command, partition, keyBytes, replicas, deadline)
+                    : forward(command, replicas, deadline);
+            outcome = "ok";
+            return result;
+        } catch (QuorumNotReachedException e) {
+            outcome = e.timedOut() ? "timeout" : "quorum-not-reached";
+            throw e;
+        } catch (TooManySiblingsException e) {
+            outcome = "too-many-siblings";
+            throw e;
+        } finally {
+            metrics.operation(command.type(), outcome, System.nanoTime() - start);
+        }
+    }
+
+    private WriteResult coordinate(WriteCommand command, int partition, byte[] keyBytes, List<String> replicas, long deadline) {
+        long localStart = System.nanoTime();
+        VersionedValue delta = local.coordinateWrite(partition, keyBytes, command);
+        metrics.replicaCall(self, command.type(), true, System.nanoTime() - localStart);
+        QuorumWait<Void> wait = new QuorumWait<>();
+        wait.addAnswered(self, null);
+        SloppyQuorum.Write fanOut = sloppyQuorum == null ? null : sloppyQuorum.write(ring.get().fallbacks(partition),
+                command.strict(), command.key(), keyBytes, delta, deadline);
+        for (String node : replicas) {
+            if (!node.equals(self)) {
+                CompletableFuture<Void> call = fanOut == null
+                        ? transport.apply(node, command.key(), delta, remainingMillis(deadline))
+                        : fanOut.replicate(node);
+                wait.add(node, timed(node, command.type(), call));
+            }
+        }
+        QuorumWait.Outcome<Void> outcome = wait.await(command.writeQuorum(), deadline);
+        if (outcome.answers().size() < command.writeQuorum()) {
+            // This node stored the write before fanning out, so a failed write is always indeterminate here.
+            throw new QuorumNotReachedException(command.type(), command.writeQuorum(), outcome.answers().size(),
+                    outcome.answers().size(), true, outcome.timedOut(), replicas, outcome.failures());
+        }
+        return new WriteResult(delta.context(), self, outcome.answers().size());
+    }
+
+    /**
+     * Hands the write to a replica of the key. Only a replica that certainly never received the
+     * request (unreachable) is skipped for the next one: after a timeout the first may have
+     * minted a dot, and sending the write again elsewhere would store it twice as two siblings.
+     */
+    private WriteResult forward(WriteCommand command, List<String> replicas, long deadline) {
+        Map<String, String> failures = new LinkedHashMap<>();
+        for (String node : replicas) {
+            long remaining = remainingMillis(deadline);
+            try {
+                return timed(node, "forward", transport.forwardWrite(node, command, remaining))
+                        .get(Math.max(1, remaining), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                failures.put(node, "no answer before the deadline");
+                throw indeterminateForward(command, replicas, failures, true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw indeterminateForward(command, replicas, failures, true);
+            } catch (ExecutionException | CompletionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (cause instanceof ReplicaCallException call && call.kind() == ReplicaCallException.Kind.UNREACHABLE) {
+                    failures.put(node, call.getMessage());
+                    continue;
+                }
+                if (cause instanceof ReplicaCallException call && call.kind() == ReplicaCallException.Kind.TIMEOUT) {
+                    failures.put(node, call.getMessage());
+                    throw indeterminateForward(command, replicas, failures, true);
+                }
+                if (cause instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
+        throw new QuorumNotReachedException(command.type(), command.writeQuorum(), 0, 0, false, false, replicas, failures);
+    }
+
+    /** The replica we forwarded to may have stored the write before we stopped waiting: say so. */
+    private static QuorumNotReachedException indeterminateForward(WriteCommand command, List<String> replicas,
+                                                                  Map<String, String> failures, boolean timedOut) {
+        return new QuorumNotReachedException(command.type(), command.writeQuorum(), 0, 0, true, timedOut, replicas, failures);
+    }
+
+    private <T> CompletableFuture<T> timed(String node, String type, CompletableFuture<T> call) {
+        long start = System.nanoTime();
+        return call.whenComplete((value, failure) -> metrics.replicaCall(node, type, failure == null, System.nanoTime() - start));
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    private static void requireQuorumInRange(String name, int quorum, int replicas) {
+        if (quorum < 1 || quorum > replicas) {
+            throw new IllegalArgumentException(name + "=" + quorum + " is outside 1.." + replicas
+                    + " (the key has " + replicas + " replicas)");
+        }
+    }
+
+    /** Replicas of a key, for the operator API. */
+    public List<String> replicasOf(String key) {
+        return new ArrayList<>(ring.get().preferenceList(key.getBytes(StandardCharsets.UTF_8)));
+    }
+}

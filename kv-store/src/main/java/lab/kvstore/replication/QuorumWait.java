@@ -1,0 +1,67 @@
+package lab.kvstore.replication;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Collects the answers of calls fanned out to replicas until enough succeeded, enough failed
+ * that success became impossible, or the deadline passed, whichever comes first. Late answers
+ * are still delivered to their futures (where part 2's read repair can use them); this only
+ * stops waiting.
+ */
+final class QuorumWait<T> {
+
+    private record Answer<T>(String node, T value, Throwable failure) {
+    }
+
+    /** What had arrived when the wait ended. */
+    record Outcome<T>(Map<String, T> answers, Map<String, String> failures, boolean timedOut) {
+    }
+
+    private final LinkedBlockingQueue<Answer<T>> arrivals = new LinkedBlockingQueue<>();
+    private int asked;
+
+    void add(String node, CompletableFuture<? extends T> call) {
+        asked++;
+        call.whenComplete((value, failure) -> arrivals.add(new Answer<>(node, value, unwrap(failure))));
+    }
+
+    void addAnswered(String node, T value) {
+        add(node, CompletableFuture.completedFuture(value));
+    }
+
+    Outcome<T> await(int needed, long deadlineNanos) {
+        Map<String, T> answers = new LinkedHashMap<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        boolean timedOut = false;
+        while (answers.size() < needed && asked - failures.size() >= needed) {
+            long remainingNanos = deadlineNanos - System.nanoTime();
+            Answer<T> answer = null;
+            if (remainingNanos > 0) {
+                try {
+                    answer = arrivals.poll(remainingNanos, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (answer == null) {
+                timedOut = true;
+                break;
+            }
+            if (answer.failure() == null) {
+                answers.put(answer.node(), answer.value());
+            } else {
+                failures.put(answer.node(), String.valueOf(answer.failure().getMessage()));
+            }
+        }
+        return new Outcome<>(answers, failures, timedOut);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+}

@@ -1,0 +1,96 @@
+package lab.kvstore.replication;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import lab.kvstore.ring.Ring;
+import lab.kvstore.storage.InMemoryStorage;
+import lab.kvstore.version.VersionedValue;
+
+/**
+ * Several nodes in one JVM: each a Replica on in-memory storage and a Coordinator, wired by a
+ * transport that can make a node unreachable (refused at once) or silent (never answers, as a
+ * partition does) for the tests to drive failures deterministically.
+ */
+final class InMemoryCluster implements AutoCloseable {
+
+    final Ring ring;
+    final Map<String, Replica> replicas = new LinkedHashMap<>();
+    final Map<String, Coordinator> coordinators = new LinkedHashMap<>();
+    final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+    final Set<String> silent = ConcurrentHashMap.newKeySet();
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    InMemoryCluster(List<String> nodes, int replicationFactor, int maxSiblings) {
+        ring = new Ring(nodes, 64, 16, replicationFactor);
+        Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+        for (String node : nodes) {
+            replicas.put(node, new Replica(node, new InMemoryStorage(), clock, maxSiblings, KvMetrics.NONE));
+        }
+        for (String node : nodes) {
+            coordinators.put(node, new Coordinator(node, () -> ring, replicas.get(node), new Transport(), KvMetrics.NONE));
+        }
+    }
+
+    List<String> replicasOf(String key) {
+        return ring.preferenceList(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    VersionedValue stored(String node, String key) {
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        return replicas.get(node).read(ring.partitionOf(bytes), bytes);
+    }
+
+    /** A node outside the key's preference list (needs more nodes than N). */
+    String nonReplicaOf(String key) {
+        return ring.nodes().stream().filter(n -> !replicasOf(key).contains(n)).findFirst().orElseThrow();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    private final class Transport implements ReplicaTransport {
+
+        private <T> CompletableFuture<T> call(String node, java.util.function.Supplier<T> action) {
+            if (unreachable.contains(node)) {
+                return CompletableFuture.failedFuture(new ReplicaCallException(node, ReplicaCallException.Kind.UNREACHABLE,
+                        "connection refused", null));
+            }
+            if (silent.contains(node)) {
+                return new CompletableFuture<>();
+            }
+            return CompletableFuture.supplyAsync(action, executor);
+        }
+
+        @Override
+        public CompletableFuture<VersionedValue> read(String node, String key, long timeoutMillis) {
+            byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+            return call(node, () -> replicas.get(node).read(ring.partitionOf(bytes), bytes));
+        }
+
+        @Override
+        public CompletableFuture<Void> apply(String node, String key, VersionedValue delta, long timeoutMillis) {
+            byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+            return call(node, () -> {
+                replicas.get(node).apply(ring.partitionOf(bytes), bytes, delta);
+                return null;
+            });
+        }
+
+        @Override
+        public CompletableFuture<WriteResult> forwardWrite(String node, WriteCommand command, long timeoutMillis) {
+            return call(node, () -> coordinators.get(node).write(command, timeoutMillis));
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package lab.payments;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import lab.payments.idempotency.IdempotencyKeys;
+import lab.payments.ids.IdSource;
+import lab.payments.ids.SegmentIdSource;
+import lab.payments.intent.OperationFinisher;
+import lab.payments.intent.OperationStore;
+import lab.payments.intent.PaymentCommands;
+import lab.payments.intent.PaymentMetrics;
+import lab.payments.intent.PaymentResponses;
+import lab.payments.intent.PaymentStore;
+import lab.payments.intent.RecoveryWorker;
+import lab.payments.ledger.LedgerStore;
+import lab.payments.outbox.OutboxStore;
+import lab.payments.processor.HttpProcessorClient;
+import lab.payments.processor.ProcessorClient;
+import lab.payments.reconciliation.LedgerVerifier;
+import lab.platform.identity.NodeIdentity;
+import lab.platform.internode.InterNodeClient;
+import lab.platform.internode.Peer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires the plain-Java parts of payments; every algorithm lives in its feature package. */
+@Configuration(proxyBeanMethods = false)
+class PaymentsConfiguration {
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource dataSource(@Value("${spring.datasource.url}") String url, @Value("${spring.datasource.username}") String user,
+                                @Value("${spring.datasource.password}") String password,
+                                @Value("${spring.datasource.hikari.maximum-pool-size:16}") int poolSize,
+                                @Value("${spring.datasource.hikari.connection-timeout:3000}") long connectionTimeoutMillis) {
+        DatabaseCreator.ensureExists(url, user, password, Duration.ofSeconds(60));
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(poolSize);
+        config.setConnectionTimeout(connectionTimeoutMillis);
+        config.setPoolName("payments");
+        return new HikariDataSource(config);
+    }
+
+    @Bean
+    IdSource idSource(JdbcClient jdbc) {
+        return new SegmentIdSource(() -> jdbc.sql("SELECT nextval('id_blocks')").query(Long.class).single(), 1000);
+    }
+
+    @Bean
+    LedgerStore ledgerStore(JdbcClient jdbc, JdbcTemplate jdbcTemplate) {
+        return new LedgerStore(jdbc, jdbcTemplate);
+    }
+
+    @Bean
+    PaymentStore paymentStore(JdbcClient jdbc) {
+        return new PaymentStore(jdbc);
+    }
+
+    @Bean
+    OperationStore operationStore(JdbcClient jdbc) {
+        return new OperationStore(jdbc);
+    }
+
+    @Bean
+    OutboxStore outboxStore(JdbcClient jdbc) {
+        return new OutboxStore(jdbc);
+    }
+
+    @Bean
+    IdempotencyKeys idempotencyKeys(JdbcClient jdbc) {
+        return new IdempotencyKeys(jdbc);
+    }
+
+    @Bean
+    PaymentMetrics paymentMetrics(MeterRegistry meters) {
+        return new PaymentMetrics(meters);
+    }
+
+    @Bean
+    PaymentResponses paymentResponses(JsonMapper json, NodeIdentity identity) {
+        return new PaymentResponses(json, identity.nodeId());
+    }
+
+    @Bean
+    ProcessorClient processorClient(InterNodeClient client, JsonMapper json, MeterRegistry meters,
+                                    @Value("${payments.processor.url}") String url,
+                                    @Value("${payments.processor.call-timeout-millis}") long timeoutMillis) {
+        return new HttpProcessorClient(client, Peer.of("processor", url), json, Duration.ofMillis(timeoutMillis), meters);
+    }
+
+    @Bean
+    OperationFinisher operationFinisher(TransactionTemplate tx, OperationStore operations, PaymentStore payments, LedgerStore ledger,
+                                        OutboxStore outbox, IdempotencyKeys keys, IdSource ids, PaymentResponses responses) {
+        return new OperationFinisher(tx, operations, payments, ledger, outbox, keys, ids, responses);
+    }
+
+    @Bean
+    PaymentCommands paymentCommands(TransactionTemplate tx, IdempotencyKeys keys, PaymentStore payments, OperationStore operations,
+                                    LedgerStore ledger, OutboxStore outbox, IdSource ids, ProcessorClient processor,
+                                    OperationFinisher finisher, PaymentResponses responses, PaymentMetrics metrics,
+                                    @Value("${payments.processor.lease-millis}") long leaseMillis) {
+        return new PaymentCommands(tx, keys, payments, operations, ledger, outbox, ids, processor, finisher, responses, metrics, leaseMillis);
+    }
+
+    @Bean(destroyMethod = "close")
+    RecoveryWorker recoveryWorker(TransactionTemplate tx, OperationStore operations, PaymentStore payments, ProcessorClient processor,
+                                  OperationFinisher finisher, PaymentMetrics metrics,
+                                  @Value("${payments.processor.lease-millis}") long leaseMillis) {
+        return new RecoveryWorker(tx, operations, payments, processor, finisher, metrics, leaseMillis);
+    }
+
+    @Bean
+    LedgerVerifier ledgerVerifier(JdbcClient jdbc, TransactionTemplate tx, ProcessorClient processor,
+                                  @Value("${payments.reconciliation.stuck-after-millis}") long stuckAfterMillis) {
+        return new LedgerVerifier(jdbc, tx, processor, stuckAfterMillis);
+    }
+}

@@ -1,0 +1,9 @@
+package lab.payments.outbox;
+
+/**
+ * An event written in the same database transaction as the change it describes. {@code eventId}
+ * is unique: consumers dedupe on it, because the relay delivers at least once.
+ */
+public record OutboxEvent(String eventId, String paymentId, String transactionId, String type, String fromState, String toState,
+                          String payload) {
+}
