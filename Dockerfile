@@ -27,6 +27,7 @@ COPY kv-store/pom.xml kv-store/
 COPY payments-processor/pom.xml payments-processor/
 COPY payments/pom.xml payments/
 COPY gateway/pom.xml gateway/
+COPY message-queue/pom.xml message-queue/
 COPY load-tests/pom.xml load-tests/
 COPY cluster-tests/pom.xml cluster-tests/
 RUN mvn -B -ntp -q dependency:go-offline -pl '!cluster-tests'

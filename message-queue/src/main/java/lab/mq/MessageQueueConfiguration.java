@@ -1,0 +1,150 @@
+package lab.mq;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import lab.mq.fanout.FanOut;
+import lab.mq.fanout.FanOutMetrics;
+import lab.mq.fanout.FanOutSettings;
+import lab.mq.history.MessageStore;
+import lab.mq.history.Materializer;
+import lab.mq.log.KafkaSettings;
+import lab.mq.log.MessageLog;
+import lab.mq.publish.IdBatchPool;
+import lab.mq.publish.IdGeneratorClient;
+import lab.mq.publish.KafkaPublishLog;
+import lab.mq.publish.PendingPublishes;
+import lab.mq.publish.PublishMetrics;
+import lab.mq.publish.PublishSettings;
+import lab.mq.publish.Publisher;
+import lab.mq.sequence.SequencerEvents;
+import lab.mq.sequence.SequencerSettings;
+import lab.platform.identity.NodeIdentity;
+import lab.platform.internode.InterNodeClient;
+import lab.platform.internode.Peer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The Spring shell: builds the plain-Java parts and starts them in order. */
+@Configuration(proxyBeanMethods = false)
+class MessageQueueConfiguration {
+
+    /** At most this many publishes of one node wait for the sequencer at once. */
+    private static final int MAX_PENDING_PUBLISHES = 10_000;
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "close")
+    MessageStore messageStore(@Value("${mq.store.dir}") Path dataDir) {
+        return new MessageStore(dataDir.resolve("store"));
+    }
+
+    @Bean
+    PendingPublishes pendingPublishes(MeterRegistry meters) {
+        PendingPublishes pending = new PendingPublishes(MAX_PENDING_PUBLISHES);
+        Gauge.builder("mq.publishes.pending", pending, PendingPublishes::size)
+                .description("Publishes of this node waiting for the sequencer's answer").register(meters);
+        return pending;
+    }
+
+    @Bean
+    FanOut fanOut(MessageStore store, FanOutSettings settings, MeterRegistry meters, Clock clock, PendingPublishes pending) {
+        return new FanOut(store, settings, new FanOutMetrics(meters, clock), pending);
+    }
+
+    @Bean(destroyMethod = "close")
+    Materializer materializer(KafkaSettings kafka, MessageStore store, FanOut fanOut, NodeIdentity identity, MeterRegistry meters) {
+        Materializer materializer = new Materializer(kafka, store, fanOut, identity.nodeId());
+        Gauge.builder("mq.consumer.lag", materializer, Materializer::totalLag)
+                .description("Records of mq.messages this node has not read yet (all partitions)").register(meters);
+        Gauge.builder("mq.store.channels", store, MessageStore::channelCount)
+                .description("Channels this node's store holds").register(meters);
+        return materializer;
+    }
+
+    @Bean
+    LogFollowers logFollowers(KafkaSettings kafka, SequencerSettings sequencer, MeterRegistry meters,
+                              @Value("${mq.store.dir}") Path dataDir, NodeIdentity identity, Materializer materializer) {
+        return new LogFollowers(kafka, sequencer, new SequencerEvents(meters), dataDir.resolve("streams"), identity.nodeId(), materializer);
+    }
+
+    @Bean(destroyMethod = "close")
+    MessageLog messageLog(KafkaSettings kafka, LogFollowers followers) {
+        return new MessageLog(kafka, followers);
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaPublishLog kafkaPublishLog(KafkaSettings kafka, NodeIdentity identity) {
+        return new KafkaPublishLog(kafka, identity.nodeId());
+    }
+
+    @Bean
+    IdBatchPool idBatchPool(InterNodeClient client, @Value("${mq.ids.urls}") String urls,
+                            @Value("${mq.ids.batch-size}") int batchSize, @Value("${mq.ids.timeout}") Duration timeout,
+                            MeterRegistry meters) {
+        IdBatchPool pool = new IdBatchPool(new IdGeneratorClient(client, Peer.parseList(urls), timeout), batchSize,
+                Executors.newVirtualThreadPerTaskExecutor());
+        Gauge.builder("mq.ids.available", pool, IdBatchPool::available)
+                .description("Prefetched message IDs in hand; publishes fail once this is 0 and no id-generator answers").register(meters);
+        pool.prefetchInBackground();
+        return pool;
+    }
+
+    @Bean
+    Publisher publisher(IdBatchPool ids, KafkaPublishLog log, PendingPublishes pending, Clock clock, NodeIdentity identity,
+                        PublishSettings settings, MeterRegistry meters) {
+        return new Publisher(ids, log, pending, clock, identity.nodeId(), settings, new PublishMetrics(meters));
+    }
+
+    @Bean
+    HealthIndicator messageLogHealthIndicator(MessageLog log) {
+        return () -> {
+            String problem = log.status();
+            return problem == null ? Health.up().build() : Health.outOfService().withDetail("reason", problem).build();
+        };
+    }
+
+    /**
+     * Starts following the log once the context is up, and on shutdown closes subscriber
+     * connections first (each told where to resume) so graceful shutdown does not wait on
+     * streams that never end.
+     */
+    @Bean
+    SmartLifecycle messageQueueLifecycle(MessageLog log, FanOut fanOut) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                log.start();
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                fanOut.closeAll("node shutting down");
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return Integer.MAX_VALUE - 100; // stops before the web server's graceful shutdown
+            }
+        };
+    }
+}

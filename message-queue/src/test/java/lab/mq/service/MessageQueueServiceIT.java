@@ -1,0 +1,223 @@
+package lab.mq.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import lab.cluster.infra.Infrastructure;
+import lab.mq.MessageQueueApplication;
+import lab.mq.support.FakeIdGenerator;
+import lab.mq.support.Http;
+import lab.mq.support.SseClient;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/** One node against a real Kafka broker process: the HTTP, SSE and WebSocket contracts end to end. */
+class MessageQueueServiceIT {
+
+    private static Infrastructure infra;
+    private static FakeIdGenerator idgen;
+    private static ConfigurableApplicationContext app;
+    private static URI node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "it", "service-" + System.currentTimeMillis()));
+        infra = Infrastructure.builder(dir.resolve("infra")).kafka(1).start();
+        idgen = new FakeIdGenerator();
+        // Command-line arguments: they win over application.yml (builder properties would not).
+        app = new SpringApplicationBuilder(MessageQueueApplication.class).run(
+                "--server.port=0",
+                "--lab.node.id=mq-9",
+                "--mq.kafka.bootstrap=" + infra.kafkaBootstrapServers(),
+                "--mq.kafka.partitions=4",
+                "--mq.ids.urls=" + idgen.peers(),
+                "--mq.store.dir=" + dir.resolve("node").toAbsolutePath(),
+                "--mq.fanout.send-queue-capacity=16");
+        node = URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
+        await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
+                .until(() -> Http.get(node.resolve("/actuator/health/readiness")).status() == 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (idgen != null) {
+            idgen.close();
+        }
+        if (infra != null) {
+            infra.close();
+        }
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().toList();
+    }
+
+    @Test
+    void publishesGetConsecutiveSequenceNumbersFromTheLogAndHistoryReturnsThemInOrder() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            Http.Answer answer = Http.publish(node, "history-1", "ann", "hello " + i, null);
+            assertThat(answer.status()).as(answer.raw().body()).isEqualTo(201);
+            assertThat(answer.body().get("seq").asLong()).isEqualTo(i);
+            assertThat(answer.body().get("id").isString()).isTrue();
+            ids.add(answer.body().get("id").asString());
+        }
+        JsonNode all = Http.get(node.resolve("/channels/history-1/messages")).body();
+        assertThat(all.get("headSeq").asLong()).isEqualTo(5);
+        assertThat(all.get("messages").valueStream().map(m -> m.get("text").asString()).toList())
+                .containsExactly("hello 1", "hello 2", "hello 3", "hello 4", "hello 5");
+        JsonNode after = Http.get(node.resolve("/channels/history-1/messages?after=" + ids.get(1) + "&limit=2")).body();
+        assertThat(after.get("messages").valueStream().map(m -> m.get("seq").asLong()).toList()).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void badInputIsA4xxProblemAndPublishesNothing() {
+        assertProblem(Http.publish(node, "bad-1", "ann", "   ", null), 400, "/problems/invalid-message");
+        assertProblem(Http.publish(node, "bad-1", "", "hi", null), 400, "/problems/invalid-message");
+        assertProblem(Http.publish(node, "bad-1", "ann", "x".repeat(4001), null), 413, "/problems/message-too-large");
+        assertProblem(Http.publish(node, "bad%20channel", "ann", "hi", null), 400, "/problems/invalid-channel");
+        assertProblem(Http.post(node.resolve("/channels/bad-1/messages"), "{\"sender\":\"ann\"", null), 400, "/problems/malformed-request");
+        assertProblem(Http.post(node.resolve("/channels/bad-1/messages"), "{\"sender\":\"a\",\"text\":\"b\",\"x\":1}", null), 400,
+                "/problems/unknown-field");
+        assertProblem(Http.get(node.resolve("/channels/bad-1/messages?limit=0")), 400, "/problems/invalid-parameter");
+        assertProblem(Http.get(node.resolve("/channels/bad-1/messages?after=123")), 404, "/problems/unknown-message");
+        // A valid publish afterwards is number 1: none of the above reached the log.
+        assertThat(Http.publish(node, "bad-1", "ann", "ok", null).body().get("seq").asLong()).isEqualTo(1);
+    }
+
+    private static void assertProblem(Http.Answer answer, int status, String type) {
+        assertThat(answer.status()).as(answer.raw().body()).isEqualTo(status);
+        assertThat(answer.raw().headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+        assertThat(answer.body().get("type").asString()).isEqualTo(type);
+        assertThat(answer.body().get("node").asString()).isEqualTo("mq-9");
+    }
+
+    @Test
+    void aRetriedPublishWithTheSameIdempotencyKeyGivesOneMessage() {
+        Http.Answer first = Http.publish(node, "idem-1", "ann", "pay day", "key-123");
+        Http.Answer retry = Http.publish(node, "idem-1", "ann", "pay day", "key-123");
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(retry.raw().headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(retry.body().get("id").asString()).isEqualTo(first.body().get("id").asString());
+        assertThat(retry.body().get("seq").asLong()).isEqualTo(1);
+        assertProblem(Http.publish(node, "idem-1", "ann", "other text", "key-123"), 422, "/problems/idempotency-key-reused");
+        assertThat(Http.publish(node, "idem-1", "ann", "next", null).body().get("seq").asLong()).isEqualTo(2);
+        assertThat(Http.get(node.resolve("/channels/idem-1/messages")).body().get("messages").size()).isEqualTo(2);
+    }
+
+    @Test
+    void sseResumesThroughLastEventIdWithoutGapOrDuplicate() {
+        URI stream = node.resolve("/channels/sse-1/stream");
+        List<Long> seen = new ArrayList<>();
+        try (SseClient first = new SseClient(stream, null)) {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> first.events().stream().anyMatch(e -> e.type().equals("subscribed")));
+            for (int i = 0; i < 3; i++) {
+                Http.publish(node, "sse-1", "ann", "m" + i, null);
+            }
+            await().atMost(10, TimeUnit.SECONDS).until(() -> first.seqs().size() == 3);
+            seen.addAll(first.seqs());
+            assertThat(first.lastEventId()).isEqualTo("3");
+        }
+        // Published while the client is away.
+        for (int i = 3; i < 6; i++) {
+            Http.publish(node, "sse-1", "ann", "m" + i, null);
+        }
+        try (SseClient again = new SseClient(stream, "3")) {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> again.seqs().size() == 3);
+            Http.publish(node, "sse-1", "ann", "live", null);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> again.seqs().size() == 4);
+            seen.addAll(again.seqs());
+        }
+        assertThat(seen).isEqualTo(range(1, 7));
+    }
+
+    @Test
+    void oneWebSocketFollowsSeveralChannelsAndResumesBySequenceNumber() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Http.publish(node, "ws-a", "ann", "a" + i, null);
+        }
+        List<JsonNode> frames = new CopyOnWriteArrayList<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + node.getPort() + "/channels/ws"), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            frames.add(Http.JSON.readTree(partial.toString()));
+                            partial.setLength(0);
+                        }
+                        socket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        ws.sendText("{\"type\":\"subscribe\",\"channel\":\"ws-a\",\"afterSeq\":1}", true).get();
+        ws.sendText("{\"type\":\"subscribe\",\"channel\":\"ws-b\"}", true).get();
+        ws.sendText("{\"type\":\"subscribe\",\"channel\":\"no/good\"}", true).get();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> frames.stream().filter(f -> f.get("type").asString().equals("subscribed")).count() == 2
+                && frames.stream().anyMatch(f -> f.get("type").asString().equals("problem")));
+        Http.publish(node, "ws-b", "bob", "b0", null);
+        Http.publish(node, "ws-a", "bob", "a3", null);
+        Http.publish(node, "ws-b", "bob", "b1", null);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> messages(frames, "ws-a").size() == 3 && messages(frames, "ws-b").size() == 2);
+        assertThat(messages(frames, "ws-a")).containsExactly(2L, 3L, 4L);
+        assertThat(messages(frames, "ws-b")).containsExactly(1L, 2L);
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+    }
+
+    private static List<Long> messages(List<JsonNode> frames, String channel) {
+        return frames.stream().filter(f -> f.get("type").asString().equals("message"))
+                .map(f -> f.get("message")).filter(m -> m.get("channel").asString().equals(channel))
+                .map(m -> m.get("seq").asLong()).toList();
+    }
+
+    @Test
+    void paymentEventsBecomeOneNotificationEachInTheMerchantsChannel() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (String event : List.of(
+                    "{\"eventId\":\"e-1\",\"type\":\"payment.captured\",\"merchantId\":\"77\",\"paymentId\":\"p-1\"}",
+                    "{\"eventId\":\"e-2\",\"type\":\"payment.refunded\",\"merchantId\":\"77\",\"paymentId\":\"p-1\"}",
+                    // The relay's at-least-once duplicate of e-1:
+                    "{\"eventId\":\"e-1\",\"type\":\"payment.captured\",\"merchantId\":\"77\",\"paymentId\":\"p-1\"}",
+                    "{\"eventId\":\"e-3\",\"type\":\"payment.captured\",\"merchantId\":\"78\",\"paymentId\":\"p-2\"}")) {
+                producer.send(new ProducerRecord<>("payments.events", "p", event));
+            }
+            producer.flush();
+        }
+        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(300))
+                .until(() -> Http.get(node.resolve("/channels/merchant-78/messages")).body().get("headSeq").asLong() == 1);
+        JsonNode merchant = Http.get(node.resolve("/channels/merchant-77/messages")).body();
+        assertThat(merchant.get("messages").valueStream().map(m -> Http.JSON.readTree(m.get("text").asString()).get("eventId").asString()).toList())
+                .containsExactly("e-1", "e-2");
+    }
+}
