@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import lab.cluster.LocalCluster;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ class BrokerKillClusterIT {
 
     private static final List<String> NODES = List.of("mq-1", "mq-3");
 
+    @Tag("drill") // five minutes on 2 cores (three brokers): ./mvnw verify -Pdrills
     @Test
     void everyAcknowledgedPublishReachesEverySubscriberWhenABrokerDies() throws Exception {
         try (LocalCluster cluster = ClusterRun.start(NODES, 3)) {
