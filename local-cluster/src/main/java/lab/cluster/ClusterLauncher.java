@@ -214,8 +214,7 @@ public final class ClusterLauncher implements AutoCloseable {
     public List<String> heal() {
         List<String> healed = new ArrayList<>();
         for (ServiceNode node : serviceNodes.values()) {
-            if (node.isRunning()) {
-                faults.healAll(node);
+            if (node.isRunning() && faults.healAll(node)) {
                 healed.add(node.name());
             }
         }

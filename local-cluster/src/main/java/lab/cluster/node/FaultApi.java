@@ -25,23 +25,30 @@ public final class FaultApi {
     public void dropPeer(ServiceNode node, String peer) {
         send(node, HttpRequest.newBuilder(node.url().resolve("/admin/faults"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"dropPeers\":[\"" + peer + "\"]}")), 200);
+                .POST(HttpRequest.BodyPublishers.ofString("{\"dropPeers\":[\"" + peer + "\"]}")), 200, -1);
     }
 
-    /** Clears every dropped peer of the node; a node that dropped none is fine too. */
-    public void healAll(ServiceNode node) {
-        send(node, HttpRequest.newBuilder(node.url().resolve("/admin/faults/drop-peers")).DELETE(), 200);
+    /**
+     * Clears every dropped peer of the node; a node that dropped none is fine too. Returns false
+     * for a node without the fault API (the gateway answers 404 on /admin/**).
+     */
+    public boolean healAll(ServiceNode node) {
+        return send(node, HttpRequest.newBuilder(node.url().resolve("/admin/faults/drop-peers")).DELETE(), 200, 404) != null;
     }
 
     /** The node's view of its faults, as JSON. */
     public String faults(ServiceNode node) {
-        return send(node, HttpRequest.newBuilder(node.url().resolve("/admin/faults")).GET(), 200);
+        return send(node, HttpRequest.newBuilder(node.url().resolve("/admin/faults")).GET(), 200, -1);
     }
 
-    private String send(ServiceNode node, HttpRequest.Builder request, int expectedStatus) {
+    /** The body on {@code expectedStatus}, null on {@code absentStatus}, an exception otherwise. */
+    private String send(ServiceNode node, HttpRequest.Builder request, int expectedStatus, int absentStatus) {
         HttpRequest built = request.timeout(CALL_TIMEOUT).header("Authorization", "Bearer " + adminToken).build();
         try {
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == absentStatus) {
+                return null;
+            }
             if (response.statusCode() != expectedStatus) {
                 throw new IllegalStateException(built.method() + " " + built.uri() + " on " + node.name()
                         + " answered " + response.statusCode() + ": " + response.body());
