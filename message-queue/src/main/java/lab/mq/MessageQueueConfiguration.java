@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import lab.mq.fanout.ConnectionLimit;
 import lab.mq.fanout.FanOut;
 import lab.mq.fanout.FanOutMetrics;
 import lab.mq.fanout.FanOutSettings;
@@ -57,9 +58,26 @@ class MessageQueueConfiguration {
         return pending;
     }
 
+    /**
+     * The node's cap on subscriber connections. Tomcat's own socket cap must stay above it, or a
+     * node full of subscribers would have no socket left for publishes, health probes and admin.
+     */
     @Bean
-    FanOut fanOut(MessageStore store, FanOutSettings settings, MeterRegistry meters, Clock clock, PendingPublishes pending) {
-        return new FanOut(store, settings, new FanOutMetrics(meters, clock), pending);
+    ConnectionLimit connectionLimit(FanOutSettings settings, NodeIdentity identity,
+                                    @Value("${server.tomcat.max-connections}") int tomcatMaxConnections) {
+        int limit = ConnectionLimit.resolve(settings.maxConnections(), Runtime.getRuntime().maxMemory());
+        if (limit > tomcatMaxConnections - ConnectionLimit.SOCKETS_KEPT_FOR_REQUESTS) {
+            throw new IllegalStateException("the subscriber connection limit " + limit + " leaves fewer than "
+                    + ConnectionLimit.SOCKETS_KEPT_FOR_REQUESTS + " of Tomcat's " + tomcatMaxConnections
+                    + " sockets (server.tomcat.max-connections) for other requests");
+        }
+        return new ConnectionLimit(limit, identity.nodeId());
+    }
+
+    @Bean
+    FanOut fanOut(MessageStore store, FanOutSettings settings, MeterRegistry meters, Clock clock, PendingPublishes pending,
+                  ConnectionLimit limit) {
+        return new FanOut(store, settings, new FanOutMetrics(meters, clock), pending, limit);
     }
 
     @Bean(destroyMethod = "close")

@@ -47,6 +47,8 @@ class NodeStatusController {
         body.put("materializer", Map.of("caughtUp", materializer.caughtUp(), "lagByPartition", materializer.lagByPartition()));
         body.put("storeChannels", store.channelCount());
         body.put("connections", fanOut.connectionCount());
+        body.put("connectionLimit", Map.of("limit", fanOut.limit().limit(), "admitted", fanOut.limit().open(),
+                "refused", fanOut.limit().refusedTotal()));
         body.put("idsInHand", ids.available());
         body.put("publishesWaiting", pending.size());
         return body;

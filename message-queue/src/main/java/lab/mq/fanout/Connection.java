@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.mq.history.ChannelBounds;
@@ -52,7 +52,9 @@ public final class Connection {
         this.transport = transport;
         this.sink = sink;
         this.fanOut = fanOut;
-        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        // Bounded like an array queue, but its nodes exist only while messages wait: an idle
+        // connection holds no array of queueCapacity slots.
+        this.queue = new LinkedBlockingQueue<>(queueCapacity);
     }
 
     public String transport() {
@@ -114,6 +116,7 @@ public final class Connection {
     public void run() {
         fanOut.opened(this);
         try {
+            sink.open();
             while (!closed) {
                 for (Control control; (control = controls.poll()) != null; ) {
                     control.run();

@@ -5,6 +5,10 @@ import java.io.IOException;
 /** One subscriber connection's transport. Only the connection's writer thread calls it. */
 public interface EventSink {
 
+    /** Starts the transport's stream (for SSE: the response headers), once the node has admitted the connection. */
+    default void open() throws IOException {
+    }
+
     /** Writes one event and flushes it; blocks while the client's socket is full. */
     void send(Event event) throws IOException;
 

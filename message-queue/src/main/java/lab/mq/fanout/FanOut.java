@@ -22,19 +22,34 @@ public final class FanOut implements AppendListener {
     private final FanOutSettings settings;
     private final FanOutMetrics metrics;
     private final PendingPublishes pending;
+    private final ConnectionLimit limit;
     private final ConcurrentMap<String, Set<Subscription>> byChannel = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
-    public FanOut(ChannelReader reader, FanOutSettings settings, FanOutMetrics metrics, PendingPublishes pending) {
+    public FanOut(ChannelReader reader, FanOutSettings settings, FanOutMetrics metrics, PendingPublishes pending,
+                  ConnectionLimit limit) {
         this.reader = reader;
         this.settings = settings;
         this.metrics = metrics;
         this.pending = pending;
-        metrics.bind(connections);
+        this.limit = limit;
+        metrics.bind(connections, limit);
     }
 
-    /** A new connection; the caller runs {@link Connection#run()} on the thread that should write to it. */
+    /**
+     * A new connection, if the node has a slot for it; the caller must then run
+     * {@link Connection#run()} on the thread that should write to it (its end frees the slot).
+     *
+     * @throws lab.platform.problem.ProblemException {@link ConnectionLimit#CONNECTION_LIMIT_REACHED}
+     *         when the node already serves its limit; nothing was written to the client
+     */
     public Connection connect(String transport, EventSink sink) {
+        try {
+            limit.acquire();
+        } catch (RuntimeException refused) {
+            metrics.refused(transport);
+            throw refused;
+        }
         return new Connection(transport, sink, this, settings.sendQueueCapacity());
     }
 
@@ -64,6 +79,10 @@ public final class FanOut implements AppendListener {
         return connections.size();
     }
 
+    public ConnectionLimit limit() {
+        return limit;
+    }
+
     void register(Subscription sub) {
         byChannel.computeIfAbsent(sub.channel, c -> ConcurrentHashMap.newKeySet()).add(sub);
     }
@@ -82,6 +101,7 @@ public final class FanOut implements AppendListener {
 
     void closed(Connection connection) {
         connections.remove(connection);
+        limit.release();
     }
 
     ChannelReader reader() {

@@ -14,7 +14,8 @@ import lab.mq.message.Message;
 /**
  * Fan-out meters, tagged by transport only (never by channel or subscriber, which are unbounded):
  * {@code mq.deliveries}, {@code mq.deliver.latency} (publish to hand-off to the socket),
- * {@code mq.connections}, {@code mq.subscriptions}, {@code mq.send.queue.depth} (sum and max over
+ * {@code mq.connections}, {@code mq.connections.limit}, {@code mq.connections.refused},
+ * {@code mq.subscriptions}, {@code mq.send.queue.depth} (sum and max over
  * connections), {@code mq.slow.subscriber.actions{action}}, {@code mq.resumes}, {@code mq.discontinuities}.
  */
 public final class FanOutMetrics {
@@ -39,10 +40,13 @@ public final class FanOutMetrics {
                     .tag("transport", transport)
                     .publishPercentileHistogram()
                     .register(meters));
+            refusedCounter(transport);
         }
     }
 
-    void bind(Set<Connection> connections) {
+    void bind(Set<Connection> connections, ConnectionLimit limit) {
+        Gauge.builder("mq.connections.limit", limit, ConnectionLimit::limit)
+                .description("Subscriber connections (SSE and WebSocket together) this node admits; more are refused").register(meters);
         for (String transport : TRANSPORTS) {
             Gauge.builder("mq.connections", connections, cs -> cs.stream().filter(c -> c.transport().equals(transport)).count())
                     .description("Open subscriber connections on this node").tag("transport", transport).register(meters);
@@ -61,6 +65,15 @@ public final class FanOutMetrics {
         if (live) {
             latency.get(transport).record(Math.max(0, clock.millis() - message.publishedAtMillis()), TimeUnit.MILLISECONDS);
         }
+    }
+
+    void refused(String transport) {
+        refusedCounter(transport).increment();
+    }
+
+    private Counter refusedCounter(String transport) {
+        return counter("mq.connections.refused", "Subscriber connections refused because the node was at its connection limit",
+                "transport", transport);
     }
 
     void slowAction(String action) {

@@ -25,8 +25,8 @@ class ConnectionTest {
     private final InMemoryChannels store = new InMemoryChannels();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final FanOut fanOut = new FanOut(store,
-            new FanOutSettings(QUEUE, Duration.ofSeconds(30), 3, 10, Duration.ofMinutes(10)),
-            new FanOutMetrics(meters, Clock.systemUTC()), new PendingPublishes(10));
+            new FanOutSettings(QUEUE, Duration.ofSeconds(30), 3, 10, Duration.ofMinutes(10), 0),
+            new FanOutMetrics(meters, Clock.systemUTC()), new PendingPublishes(10), new ConnectionLimit(100, "mq-test"));
     private final List<Connection> open = new CopyOnWriteArrayList<>();
 
     /** Records what the client would see; {@code gate} holds every send until opened (a client that reads nothing). */

@@ -1,5 +1,6 @@
 package lab.mq.subscribe.sse;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +16,22 @@ import lab.mq.fanout.EventSink;
  */
 final class SseSink implements EventSink {
 
-    private final OutputStream out;
+    private final HttpServletResponse response;
+    private OutputStream out;
 
-    SseSink(OutputStream out) {
-        this.out = out;
+    SseSink(HttpServletResponse response) {
+        this.response = response;
+    }
+
+    @Override
+    public void open() throws IOException {
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no");
+        out = response.getOutputStream();
+        response.flushBuffer();
     }
 
     @Override
@@ -42,6 +55,9 @@ final class SseSink implements EventSink {
 
     @Override
     public void close() {
+        if (out == null) {
+            return; // never opened: the servlet container finishes the response
+        }
         try {
             out.close();
         } catch (IOException alreadyGone) {

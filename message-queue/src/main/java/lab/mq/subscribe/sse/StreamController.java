@@ -18,7 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /channels/{channel}/stream}: Server-Sent Events. The resume point is, first found:
  * the {@code Last-Event-ID} header (a sequence number; what EventSource sends on reconnect),
  * {@code ?afterSeq=}, {@code ?after=} (a message ID); with none, the stream starts at the next
- * message. The request's own (virtual) thread writes the stream until the client leaves.
+ * message. The request's own (virtual) thread writes the stream until the client leaves. A node at
+ * its connection limit answers 503 {@code /problems/connection-limit-reached} with {@code Retry-After}.
  */
 @RestController
 class StreamController {
@@ -48,13 +49,8 @@ class StreamController {
         } else if (afterId != null) {
             resumeAfter = ResumePoints.afterSeqOfMessage(reader, channel, afterId);
         }
-        response.setStatus(200);
-        response.setContentType("text/event-stream");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no");
-        response.flushBuffer();
-        Connection connection = fanOut.connect("sse", new SseSink(response.getOutputStream()));
+        // Refused here (503, nothing written yet) when the node is at its connection limit.
+        Connection connection = fanOut.connect("sse", new SseSink(response));
         connection.subscribe(channel, resumeAfter);
         connection.run();
     }

@@ -1,5 +1,6 @@
 package lab.mq.subscribe.ws;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import lab.mq.fanout.Connection;
@@ -21,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code {"type":"subscribe","channel":"c","afterSeq":41}} ({@code afterSeq} or {@code afterId}
  * optional: without one the subscription starts at the next message) and
  * {@code {"type":"unsubscribe","channel":"c"}}. Server frames: see {@link lab.mq.fanout.EventJson}.
- * Each connection gets a virtual thread that does all its sends, so frames never interleave.
+ * Each connection gets a virtual thread that does all its sends, so frames never interleave. A node
+ * at its connection limit closes a new WebSocket at once with 1013 (try again later) and a reason.
  */
 final class ChannelsWebSocketHandler extends TextWebSocketHandler {
 
@@ -40,12 +42,19 @@ final class ChannelsWebSocketHandler extends TextWebSocketHandler {
     }
 
     @Override
-    public void afterConnectionEstablished(WebSocketSession session) {
+    public void afterConnectionEstablished(WebSocketSession session) throws IOException {
         if (session instanceof StandardWebSocketSession standard) {
             // A send blocked this long (the client reads nothing) fails, and the connection closes.
             standard.getNativeSession().getUserProperties().put(BLOCKING_SEND_TIMEOUT, writeTimeoutMillis);
         }
-        Connection connection = fanOut.connect("websocket", new WebSocketSink(session));
+        Connection connection;
+        try {
+            connection = fanOut.connect("websocket", new WebSocketSink(session));
+        } catch (ProblemException atLimit) {
+            // 1013 "try again later": the client reconnects after a pause, to this node or another.
+            session.close(CloseStatus.SERVICE_OVERLOAD.withReason(closeReason(atLimit.getMessage())));
+            return;
+        }
         connections.put(session.getId(), connection);
         Thread.ofVirtual().name("mq-ws-" + session.getId()).start(connection::run);
     }
@@ -89,6 +98,11 @@ final class ChannelsWebSocketHandler extends TextWebSocketHandler {
         } catch (ProblemException e) {
             connection.problem(e.getMessage(), channel);
         }
+    }
+
+    /** A close frame's reason is at most 123 bytes of UTF-8; the details passed here are ASCII. */
+    private static String closeReason(String detail) {
+        return detail.length() <= 123 ? detail : detail.substring(0, 123);
     }
 
     private static String text(JsonNode node, String field) {
