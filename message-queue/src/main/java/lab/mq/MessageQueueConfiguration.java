@@ -65,13 +65,9 @@ class MessageQueueConfiguration {
     @Bean
     ConnectionLimit connectionLimit(FanOutSettings settings, NodeIdentity identity,
                                     @Value("${server.tomcat.max-connections}") int tomcatMaxConnections) {
-        int limit = ConnectionLimit.resolve(settings.maxConnections(), Runtime.getRuntime().maxMemory());
-        if (limit > tomcatMaxConnections - ConnectionLimit.SOCKETS_KEPT_FOR_REQUESTS) {
-            throw new IllegalStateException("the subscriber connection limit " + limit + " leaves fewer than "
-                    + ConnectionLimit.SOCKETS_KEPT_FOR_REQUESTS + " of Tomcat's " + tomcatMaxConnections
-                    + " sockets (server.tomcat.max-connections) for other requests");
-        }
-        return new ConnectionLimit(limit, identity.nodeId());
+        int ceiling = tomcatMaxConnections - ConnectionLimit.SOCKETS_KEPT_FOR_REQUESTS;
+        return new ConnectionLimit(ConnectionLimit.resolve(settings.maxConnections(), Runtime.getRuntime().maxMemory(), ceiling),
+                identity.nodeId());
     }
 
     @Bean

@@ -88,6 +88,12 @@ public final class Connection {
         queue.offer(WAKE);
     }
 
+    /** For a connection whose {@link #run()} will never be called (the transport failed to start): frees its slot. */
+    public void abandon() {
+        closed = true;
+        fanOut.closed(this);
+    }
+
     public boolean isClosed() {
         return closed;
     }

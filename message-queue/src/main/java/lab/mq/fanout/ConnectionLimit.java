@@ -21,11 +21,17 @@ public final class ConnectionLimit {
     /** How soon a refused client may try again (any node: the refusal is about this one only). */
     public static final Duration RETRY_AFTER = Duration.ofSeconds(2);
 
-    /** Heap the node needs without any subscriber: Spring, Tomcat, the Kafka clients, Streams and their buffers. */
-    static final long RESERVED_HEAP_BYTES = 128L << 20;
+    /**
+     * Heap the node needs besides its subscribers: about 30 MiB live after GC when idle, plus room
+     * for the Kafka clients' fetch and batch buffers, the sequencer's state and garbage under load.
+     */
+    static final long RESERVED_HEAP_BYTES = 96L << 20;
 
-    /** Heap budgeted per idle connection: about twice the measured cost (docs/message-queue.md), for bursts of sends. */
-    static final long HEAP_PER_CONNECTION_BYTES = 16L << 10;
+    /**
+     * Heap budgeted per subscriber connection: an idle SSE stream measured 66.5 KiB after GC
+     * (docs/message-queue.md, FanOutBenchmark), plus a share of a busy one's queued messages and frames.
+     */
+    static final long HEAP_PER_CONNECTION_BYTES = 80L << 10;
 
     static final int MIN_DERIVED_LIMIT = 100;
 
@@ -46,15 +52,22 @@ public final class ConnectionLimit {
     }
 
     /**
-     * The limit to use: {@code configured} when set (above 0), otherwise what the heap holds
-     * after {@link #RESERVED_HEAP_BYTES}, at {@link #HEAP_PER_CONNECTION_BYTES} each.
+     * The limit to use: {@code configured} when set (above 0), otherwise what the heap holds after
+     * {@link #RESERVED_HEAP_BYTES} at {@link #HEAP_PER_CONNECTION_BYTES} each, never more than
+     * {@code ceiling} (the sockets the server can give subscribers).
+     *
+     * @throws IllegalArgumentException when the configured limit is above the ceiling
      */
-    public static int resolve(int configured, long maxHeapBytes) {
+    public static int resolve(int configured, long maxHeapBytes, int ceiling) {
+        if (configured > ceiling) {
+            throw new IllegalArgumentException("the subscriber connection limit " + configured
+                    + " is above the " + ceiling + " sockets the server can give subscribers");
+        }
         if (configured > 0) {
             return configured;
         }
         long derived = (maxHeapBytes - RESERVED_HEAP_BYTES) / HEAP_PER_CONNECTION_BYTES;
-        return (int) Math.clamp(derived, MIN_DERIVED_LIMIT, 1_000_000);
+        return (int) Math.clamp(derived, Math.min(MIN_DERIVED_LIMIT, ceiling), ceiling);
     }
 
     /** Takes a slot, or refuses with a problem telling the client to try again (elsewhere). */

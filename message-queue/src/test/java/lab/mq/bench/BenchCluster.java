@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import lab.cluster.LocalCluster;
+import lab.cluster.topology.ServiceSpec;
+import lab.cluster.topology.Topology;
 import lab.mq.support.FakeIdGenerator;
+import lab.mq.support.NodeMemory;
 
 /** One message-queue node as a real process on one broker, and what the benchmarks read off it. */
 final class BenchCluster implements AutoCloseable {
@@ -14,13 +17,24 @@ final class BenchCluster implements AutoCloseable {
     final FakeIdGenerator idgen;
     final LocalCluster cluster;
 
+    /** {@code -Dbench.heapMb=} gives the node another heap than the topology's (the 10 000-subscriber run needs more). */
     BenchCluster() throws IOException {
         idgen = new FakeIdGenerator();
-        cluster = LocalCluster.builder().service("message-queue").nodes("mq-1")
+        cluster = LocalCluster.builder().topology(withNodeHeap(Topology.load(), Integer.getInteger("bench.heapMb", 0)))
+                .service("message-queue").nodes("mq-1")
                 .env("mq-1", "MQ_IDGEN_URLS", idgen.peers())
                 .env("mq-1", "MQ_PARTITIONS", "4")
                 .readyTimeout(Duration.ofMinutes(4))
                 .start();
+    }
+
+    private static Topology withNodeHeap(Topology topology, int heapMb) {
+        if (heapMb <= 0) {
+            return topology;
+        }
+        return new Topology(topology.infrastructure(), topology.services().stream()
+                .map(s -> s.name().equals("message-queue") ? new ServiceSpec(s.name(), s.module(), heapMb, s.env(), s.needs(), s.nodes()) : s)
+                .toList());
     }
 
     java.net.URI node() {
@@ -38,10 +52,13 @@ final class BenchCluster implements AutoCloseable {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime in clock ticks
     }
 
-    /** Resident memory of the node's process, in KiB. */
-    long residentKib() throws IOException {
-        return Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status")).stream()
-                .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
+    NodeMemory memory() {
+        return new NodeMemory(pid());
+    }
+
+    /** The machine's 1-minute load average, printed next to every figure. */
+    static String loadAverage() throws IOException {
+        return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     }
 
     static String percentiles(long[] nanos) {

@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
 class ConnectionLimitTest {
 
     @Test
-    void aConfiguredLimitWinsAndZeroDerivesItFromTheHeap() {
-        assertThat(ConnectionLimit.resolve(500, 256L << 20)).isEqualTo(500);
-        // 256 MiB heap: 128 MiB reserved, the other 128 MiB at 16 KiB per connection.
-        assertThat(ConnectionLimit.resolve(0, 256L << 20)).isEqualTo(8192);
-        assertThat(ConnectionLimit.resolve(0, 1L << 30)).isEqualTo((1024 - 128) * 64);
-        assertThat(ConnectionLimit.resolve(0, 64L << 20)).as("a heap below the reserve still admits a few").isEqualTo(100);
+    void aConfiguredLimitWinsAndZeroDerivesItFromTheHeapBelowTheSocketCeiling() {
+        assertThat(ConnectionLimit.resolve(500, 256L << 20, 19_000)).isEqualTo(500);
+        // 256 MiB heap: 96 MiB reserved, the other 160 MiB at 80 KiB per connection.
+        assertThat(ConnectionLimit.resolve(0, 256L << 20, 19_000)).isEqualTo(2048);
+        assertThat(ConnectionLimit.resolve(0, 1L << 30, 19_000)).isEqualTo((1024 - 96) * 1024 / 80);
+        assertThat(ConnectionLimit.resolve(0, 4L << 30, 19_000)).as("never more than the server's sockets").isEqualTo(19_000);
+        assertThat(ConnectionLimit.resolve(0, 64L << 20, 19_000)).as("a heap below the reserve still admits a few").isEqualTo(100);
+        assertThatThrownBy(() -> ConnectionLimit.resolve(20_000, 256L << 20, 19_000)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -1,7 +1,8 @@
 package lab.mq.subscribe.sse;
 
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import lab.mq.fanout.Connection;
 import lab.mq.fanout.FanOut;
 import lab.mq.fanout.ResumePoints;
@@ -18,7 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code GET /channels/{channel}/stream}: Server-Sent Events. The resume point is, first found:
  * the {@code Last-Event-ID} header (a sequence number; what EventSource sends on reconnect),
  * {@code ?afterSeq=}, {@code ?after=} (a message ID); with none, the stream starts at the next
- * message. The request's own (virtual) thread writes the stream until the client leaves. A node at
+ * message. A virtual thread of the connection's own writes the stream until the client leaves. A node at
  * its connection limit answers 503 {@code /problems/connection-limit-reached} with {@code Retry-After}.
  */
 @RestController
@@ -37,7 +38,7 @@ class StreamController {
                 @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
                 @RequestParam(name = "afterSeq", required = false) String afterSeq,
                 @RequestParam(name = "after", required = false) String afterId,
-                HttpServletResponse response) throws IOException {
+                HttpServletRequest request, HttpServletResponse response) {
         if (!ChannelName.isValid(channel)) {
             throw PublishProblems.INVALID_CHANNEL.exception("invalid channel name '" + channel + "'");
         }
@@ -52,6 +53,30 @@ class StreamController {
         // Refused here (503, nothing written yet) when the node is at its connection limit.
         Connection connection = fanOut.connect("sse", new SseSink(response));
         connection.subscribe(channel, resumeAfter);
-        connection.run();
+        // The request's thread returns and takes its deep servlet stack with it; the stream is
+        // written by a virtual thread of its own whose idle stack is a few frames.
+        AsyncContext stream;
+        try {
+            stream = request.startAsync();
+        } catch (IllegalStateException notAsync) {
+            connection.abandon();
+            throw notAsync;
+        }
+        stream.setTimeout(0); // a stream lasts as long as its client; the write timeout ends a dead one
+        Thread.ofVirtual().name("mq-sse").start(() -> {
+            try {
+                connection.run();
+            } finally {
+                completeUnlessDone(stream);
+            }
+        });
+    }
+
+    private static void completeUnlessDone(AsyncContext stream) {
+        try {
+            stream.complete();
+        } catch (IllegalStateException alreadyCompleted) {
+            // Tomcat completed it itself after an error on the socket (the client left).
+        }
     }
 }
