@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -42,6 +43,9 @@ public final class FanOutMetrics {
                     .register(meters));
             refusedCounter(transport);
         }
+        for (String action : List.of("catch-up", "disconnect")) {
+            slowActionCounter(action); // at 0 from the start, so a rise is visible
+        }
     }
 
     void bind(Set<Connection> connections, ConnectionLimit limit) {
@@ -77,8 +81,12 @@ public final class FanOutMetrics {
     }
 
     void slowAction(String action) {
-        counter("mq.slow.subscriber.actions", "Slow subscribers switched to catching up from the store, or disconnected", "action", action)
-                .increment();
+        slowActionCounter(action).increment();
+    }
+
+    private Counter slowActionCounter(String action) {
+        return counter("mq.slow.subscriber.actions", "Slow subscribers switched to catching up from the store, or disconnected",
+                "action", action);
     }
 
     void resumed(String transport) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import lab.cluster.infra.Infrastructure;
@@ -22,6 +18,7 @@ import lab.mq.MessageQueueApplication;
 import lab.mq.support.FakeIdGenerator;
 import lab.mq.support.Http;
 import lab.mq.support.SseClient;
+import lab.mq.support.WsClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -163,40 +160,18 @@ class MessageQueueServiceIT {
         for (int i = 0; i < 3; i++) {
             Http.publish(node, "ws-a", "ann", "a" + i, null);
         }
-        List<JsonNode> frames = new CopyOnWriteArrayList<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + node.getPort() + "/channels/ws"), new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            frames.add(Http.JSON.readTree(partial.toString()));
-                            partial.setLength(0);
-                        }
-                        socket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
-        ws.sendText("{\"type\":\"subscribe\",\"channel\":\"ws-a\",\"afterSeq\":1}", true).get();
-        ws.sendText("{\"type\":\"subscribe\",\"channel\":\"ws-b\"}", true).get();
-        ws.sendText("{\"type\":\"subscribe\",\"channel\":\"no/good\"}", true).get();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> frames.stream().filter(f -> f.get("type").asString().equals("subscribed")).count() == 2
-                && frames.stream().anyMatch(f -> f.get("type").asString().equals("problem")));
+        WsClient ws = new WsClient(node);
+        ws.send("{\"type\":\"subscribe\",\"channel\":\"ws-a\",\"afterSeq\":1}");
+        ws.send("{\"type\":\"subscribe\",\"channel\":\"ws-b\"}");
+        ws.send("{\"type\":\"subscribe\",\"channel\":\"no/good\"}");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> ws.count("subscribed") == 2 && ws.count("problem") == 1);
         Http.publish(node, "ws-b", "bob", "b0", null);
         Http.publish(node, "ws-a", "bob", "a3", null);
         Http.publish(node, "ws-b", "bob", "b1", null);
-        await().atMost(10, TimeUnit.SECONDS).until(() -> messages(frames, "ws-a").size() == 3 && messages(frames, "ws-b").size() == 2);
-        assertThat(messages(frames, "ws-a")).containsExactly(2L, 3L, 4L);
-        assertThat(messages(frames, "ws-b")).containsExactly(1L, 2L);
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
-    }
-
-    private static List<Long> messages(List<JsonNode> frames, String channel) {
-        return frames.stream().filter(f -> f.get("type").asString().equals("message"))
-                .map(f -> f.get("message")).filter(m -> m.get("channel").asString().equals(channel))
-                .map(m -> m.get("seq").asLong()).toList();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> ws.seqs("ws-a").size() == 3 && ws.seqs("ws-b").size() == 2);
+        assertThat(ws.seqs("ws-a")).containsExactly(2L, 3L, 4L);
+        assertThat(ws.seqs("ws-b")).containsExactly(1L, 2L);
+        ws.close();
     }
 
     @Test

@@ -39,6 +39,12 @@ public final class Http {
         return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).GET().build());
     }
 
+    /** A GET with a bearer token (the admin views). */
+    public static Answer get(URI uri, String bearerToken) {
+        return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + bearerToken)
+                .GET().build());
+    }
+
     private static Answer send(HttpRequest request) {
         try {
             HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());

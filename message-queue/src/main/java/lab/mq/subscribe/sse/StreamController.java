@@ -1,6 +1,8 @@
 package lab.mq.subscribe.sse;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import lab.mq.fanout.Connection;
@@ -63,6 +65,7 @@ class StreamController {
             throw notAsync;
         }
         stream.setTimeout(0); // a stream lasts as long as its client; the write timeout ends a dead one
+        stream.addListener(new ClosesOnError(connection));
         Thread.ofVirtual().name("mq-sse").start(() -> {
             try {
                 connection.run();
@@ -70,6 +73,28 @@ class StreamController {
                 completeUnlessDone(stream);
             }
         });
+    }
+
+    /** Ends the connection (and frees its slot) as soon as the container reports the client gone, not at the next write. */
+    private record ClosesOnError(Connection connection) implements AsyncListener {
+
+        @Override
+        public void onError(AsyncEvent event) {
+            connection.close(null);
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            connection.close(null);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
     }
 
     private static void completeUnlessDone(AsyncContext stream) {
