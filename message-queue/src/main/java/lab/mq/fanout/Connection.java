@@ -118,7 +118,7 @@ public final class Connection {
         queue.offer(WAKE); // if the queue is full the writer is busy and sees the control next round
     }
 
-    /** The writer loop: runs on the transport's thread (SSE) or a virtual thread (WebSocket) until closed. */
+    /** The writer loop: runs on a virtual thread of the connection's own until closed; its end frees the node's slot. */
     public void run() {
         fanOut.opened(this);
         try {

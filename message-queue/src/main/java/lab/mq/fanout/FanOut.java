@@ -9,6 +9,7 @@ import lab.mq.history.ChannelReader;
 import lab.mq.log.LogRecord;
 import lab.mq.message.Message;
 import lab.mq.publish.PendingPublishes;
+import lab.platform.problem.ProblemException;
 
 /**
  * Fan-out within one node: which connections follow which channel, and the hand-off of each
@@ -40,13 +41,13 @@ public final class FanOut implements AppendListener {
      * A new connection, if the node has a slot for it; the caller must then run
      * {@link Connection#run()} on the thread that should write to it (its end frees the slot).
      *
-     * @throws lab.platform.problem.ProblemException {@link ConnectionLimit#CONNECTION_LIMIT_REACHED}
+     * @throws ProblemException {@link ConnectionLimit#CONNECTION_LIMIT_REACHED}
      *         when the node already serves its limit; nothing was written to the client
      */
     public Connection connect(String transport, EventSink sink) {
         try {
             limit.acquire();
-        } catch (RuntimeException refused) {
+        } catch (ProblemException refused) {
             metrics.refused(transport);
             throw refused;
         }

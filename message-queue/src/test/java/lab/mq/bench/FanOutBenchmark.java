@@ -1,11 +1,6 @@
 package lab.mq.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,9 +18,12 @@ import lab.mq.support.NodeMemory;
  *
  * <p>{@code -Dbench.subscribers=1000,10000} chooses the runs, {@code -Dbench.heapMb=} the node's
  * heap (the topology's otherwise), {@code -Dbench.histogram=true} prints the node's largest
- * classes with the subscribers connected.
+ * classes with the subscribers connected, {@code -Dbench.transport=websocket} subscribes over
+ * WebSocket instead of SSE.
  */
 public final class FanOutBenchmark {
+
+    private static final boolean WEBSOCKET = System.getProperty("bench.transport", "sse").equals("websocket");
 
     public static void main(String[] args) throws Exception {
         int[] runs = Arrays.stream(System.getProperty("bench.subscribers", "1000,10000").split(","))
@@ -40,12 +38,14 @@ public final class FanOutBenchmark {
     private static void run(BenchCluster bench, int subscribers, int messages, int rate) throws Exception {
         String channel = "fan-" + subscribers;
         NodeMemory memory = bench.memory();
-        System.out.printf("%n%,d subscribers: load average %s at the start%n", subscribers, BenchCluster.loadAverage());
+        System.out.printf("%n%,d %s subscribers: load average %s at the start%n", subscribers, WEBSOCKET ? "WebSocket" : "SSE",
+                BenchCluster.loadAverage());
         long heapBefore = memory.heapAfterGcKib();
         long rssBefore = memory.residentKib();
-        AtomicInteger subscribed = new AtomicInteger();
-        AtomicInteger refused = new AtomicInteger();
-        AtomicLong delivered = new AtomicLong();
+        BenchSubscriber.Counts counts = new BenchSubscriber.Counts();
+        AtomicInteger subscribed = counts.subscribed();
+        AtomicInteger refused = counts.refused();
+        AtomicLong delivered = counts.delivered();
         List<Socket> sockets = new ArrayList<>();
         for (int i = 0; i < subscribers; i++) {
             // Keep at most 500 connections waiting to be served, so the accept backlog never overflows.
@@ -54,26 +54,11 @@ public final class FanOutBenchmark {
             }
             Socket socket = new Socket(bench.node().getHost(), bench.node().getPort());
             sockets.add(socket);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET /channels/" + channel + "/stream HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Thread.ofVirtual().start(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        if (line.equals("event: subscribed")) {
-                            subscribed.incrementAndGet();
-                        } else if (line.equals("event: message")) {
-                            delivered.incrementAndGet();
-                        } else if (line.startsWith("HTTP/1.1 503")) {
-                            refused.incrementAndGet(); // the node's connection limit
-                            return;
-                        }
-                    }
-                } catch (IOException closed) {
-                    // the benchmark closed the socket
-                }
-            });
+            if (WEBSOCKET) {
+                BenchSubscriber.webSocket(socket, channel, counts);
+            } else {
+                BenchSubscriber.sse(socket, channel, counts);
+            }
         }
         long waitUntil = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (subscribed.get() + refused.get() < subscribers && System.nanoTime() < waitUntil) {
