@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import lab.cluster.LocalCluster;
 import lab.mq.support.FakeIdGenerator;
@@ -31,7 +32,7 @@ import tools.jackson.databind.JsonNode;
  * Bounded memory per node, over real sockets: two node processes on a real broker (IDs from the
  * stand-in generator). mq-2 admits at most {@value #LIMIT} subscriber connections and refuses the
  * next one, over SSE and WebSocket alike. A subscriber whose socket stops reading costs the others
- * nothing and the node no more than its send queue; on mq-1 (write timeout 10 min) it then catches
+ * nothing and the node no more than its send queue; on mq-1 (write timeout 30 min) it then catches
  * up with every message in order, on mq-2 (write timeout 5 s) it is disconnected and resumes on
  * mq-1 from its last event id without a gap.
  */
@@ -44,6 +45,8 @@ class BoundedMemoryClusterIT {
     private static final Duration LATENCY_BOUND = Duration.ofSeconds(10);
     /** mq-1's heap after GC may grow by at most this while the stalled subscriber leaves several times as much unread. */
     private static final long HEAP_GROWTH_BOUND_KIB = 6 * 1024;
+    /** A message that no node acknowledges for this long fails the run instead of stalling it. */
+    private static final Duration PUBLISH_DEADLINE = Duration.ofMinutes(2);
 
     private static FakeIdGenerator idgen;
     private static LocalCluster cluster;
@@ -61,7 +64,7 @@ class BoundedMemoryClusterIT {
                     // A client that left silently is noticed when a heartbeat cannot be written.
                     .env(node, "MQ_FANOUT_HEARTBEAT", "2s");
         }
-        cluster = builder.env("mq-1", "MQ_WRITE_TIMEOUT", "10m")
+        cluster = builder.env("mq-1", "MQ_WRITE_TIMEOUT", "30m")
                 .env("mq-2", "MQ_WRITE_TIMEOUT", "5s")
                 .env("mq-2", "MQ_MAX_SUBSCRIBER_CONNECTIONS", Integer.toString(LIMIT))
                 .start();
@@ -240,26 +243,41 @@ class BoundedMemoryClusterIT {
     private static void publish(String channel, int from, int to, Map<String, Long> startedAtMillis, Set<String> acknowledged)
             throws InterruptedException {
         AtomicInteger next = new AtomicInteger(from);
+        AtomicReference<AssertionError> failure = new AtomicReference<>();
         List<Thread> publishers = new ArrayList<>();
         for (int p = 0; p < 8; p++) {
             publishers.add(Thread.ofVirtual().start(() -> {
-                for (int i; (i = next.getAndIncrement()) < to; ) {
-                    for (int attempt = 0; ; attempt++) {
-                        String text = ("m" + i + "-" + attempt + "|").concat("x".repeat(TEXT_CHARS)).substring(0, TEXT_CHARS);
-                        startedAtMillis.put(text, System.currentTimeMillis());
-                        Http.Answer answer = Http.publish(i % 2 == 0 ? mq1 : mq2, channel, "load", text, null);
-                        if (answer.status() == 201) {
-                            acknowledged.add(answer.body().get("id").asString());
-                            break;
-                        }
+                try {
+                    for (int i; (i = next.getAndIncrement()) < to; ) {
+                        publishUntilAcknowledged(channel, i, startedAtMillis, acknowledged);
                     }
+                } catch (AssertionError e) {
+                    failure.compareAndSet(null, e);
                 }
             }));
         }
         for (Thread publisher : publishers) {
-            publisher.join(Duration.ofMinutes(10));
+            publisher.join(Duration.ofMinutes(30));
             assertThat(publisher.isAlive()).as("publisher finished").isFalse();
         }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    /** Publishes message {@code i} (no idempotency key: the invariants are checked against the log), retrying until acknowledged. */
+    private static void publishUntilAcknowledged(String channel, int i, Map<String, Long> startedAtMillis, Set<String> acknowledged) {
+        long deadline = System.nanoTime() + PUBLISH_DEADLINE.toNanos();
+        for (int attempt = 0; System.nanoTime() < deadline; attempt++) {
+            String text = ("m" + i + "-" + attempt + "|").concat("x".repeat(TEXT_CHARS)).substring(0, TEXT_CHARS);
+            startedAtMillis.put(text, System.currentTimeMillis());
+            Http.Answer answer = Http.publish(i % 2 == 0 ? mq1 : mq2, channel, "load", text, null);
+            if (answer.status() == 201) {
+                acknowledged.add(answer.body().get("id").asString());
+                return;
+            }
+        }
+        throw new AssertionError("no node acknowledged message " + i + " of " + channel + " within " + PUBLISH_DEADLINE);
     }
 
     /** Samples the deepest send queue of both nodes every 200 ms until stopped. */
