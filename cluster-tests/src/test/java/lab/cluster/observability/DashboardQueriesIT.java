@@ -50,8 +50,6 @@ class DashboardQueriesIT {
 
     private static final Duration SETTLE = Duration.ofSeconds(120);
     private static final int NODES_PER_SERVICE = 3;
-    /** Twice the runner's default background rate (5/s): the mix's small shares (payments, messaging) still arrive every second. */
-    private static final int LOAD_USERS_PER_SECOND = 10;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final JsonMapper json = JsonMapper.builder().build();
@@ -111,8 +109,8 @@ class DashboardQueriesIT {
 
     /**
      * The load-tests runner ({@code load-tests/target/load-tests.jar}, built before this module) with
-     * the {@code background} scenario through the gateway, as {@code ./cluster up --load} runs it and
-     * the compose {@code load} service: the dashboards are checked under the load users see them with.
+     * the {@code background} scenario at its default rate through the gateway, as {@code ./cluster up --load}
+     * runs it and the compose {@code load} service: the dashboards are checked under the load users see them with.
      */
     private Process backgroundLoad(URI gateway) throws IOException {
         Path jar = files.root().resolve("load-tests/target/load-tests.jar");
@@ -120,7 +118,7 @@ class DashboardQueriesIT {
         Path target = files.root().resolve("cluster-tests/target");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString(),
-                "background", "--rate", String.valueOf(LOAD_USERS_PER_SECOND), "--target", gateway.toString(),
+                "background", "--target", gateway.toString(),
                 "--results", target.resolve("background-load").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(target.resolve("background-load.log").toFile()));
