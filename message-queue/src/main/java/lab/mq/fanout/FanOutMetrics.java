@@ -20,6 +20,7 @@ import lab.mq.message.Message;
 public final class FanOutMetrics {
 
     public static final Set<String> TRANSPORTS = Set.of("sse", "websocket");
+    static final Set<String> SLOW_SUBSCRIBER_ACTIONS = Set.of("catch-up", "disconnect");
 
     private final MeterRegistry meters;
     private final Clock clock;
@@ -39,7 +40,11 @@ public final class FanOutMetrics {
                     .tag("transport", transport)
                     .publishPercentileHistogram()
                     .register(meters));
+            // The rare events too, so a dashboard or an alert reads 0 before the first one instead of nothing.
+            resumes(transport);
+            discontinuities(transport);
         }
+        SLOW_SUBSCRIBER_ACTIONS.forEach(this::slowActions);
     }
 
     void bind(Set<Connection> connections) {
@@ -64,16 +69,27 @@ public final class FanOutMetrics {
     }
 
     void slowAction(String action) {
-        counter("mq.slow.subscriber.actions", "Slow subscribers switched to catching up from the store, or disconnected", "action", action)
-                .increment();
+        slowActions(action).increment();
     }
 
     void resumed(String transport) {
-        counter("mq.resumes", "Subscriptions that started from a resume point", "transport", transport).increment();
+        resumes(transport).increment();
     }
 
     void discontinuity(String transport) {
-        counter("mq.discontinuities", "Discontinuity events sent (resume points older than retention)", "transport", transport).increment();
+        discontinuities(transport).increment();
+    }
+
+    private Counter slowActions(String action) {
+        return counter("mq.slow.subscriber.actions", "Slow subscribers switched to catching up from the store, or disconnected", "action", action);
+    }
+
+    private Counter resumes(String transport) {
+        return counter("mq.resumes", "Subscriptions that started from a resume point", "transport", transport);
+    }
+
+    private Counter discontinuities(String transport) {
+        return counter("mq.discontinuities", "Discontinuity events sent (resume points older than retention)", "transport", transport);
     }
 
     private Counter counter(String name, String description, String tag, String value) {
