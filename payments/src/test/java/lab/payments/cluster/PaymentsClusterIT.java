@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Two payments nodes, the processor node, PostgreSQL and Kafka as real processes through the
- * local launcher; nodes are killed with SIGKILL. Every test ends with the whole-history
+ * Two payments nodes, the processor node, an id-generator node (with ZooKeeper), PostgreSQL and
+ * Kafka as real processes through the local launcher; nodes are killed with SIGKILL. Every test ends with the whole-history
  * invariants: one charge per payment at the processor, reconciliation with zero anomalies, and
  * every committed event on Kafka (after dedupe by event ID).
  */
@@ -52,7 +51,9 @@ class PaymentsClusterIT {
 
     @BeforeAll
     static void start() {
-        cluster = LocalCluster.builder().service("processor").service("payments").kafkaBrokers(1).start();
+        // One id-generator node is enough here; PaymentIdsClusterIT kills one of two.
+        cluster = LocalCluster.builder().service("id-generator").service("processor").service("payments")
+                .nodes("idgen-1", "processor", "payments-1", "payments-2").kafkaBrokers(1).start();
     }
 
     @AfterAll
@@ -73,16 +74,6 @@ class PaymentsClusterIT {
 
     private static void processorDrill(String json) {
         Http.admin(cluster.url("processor"), json == null ? "DELETE" : "POST", "/admin/faults", cluster.adminToken(), json);
-    }
-
-    /** Retries the same key on the given node until it has a final answer (201), following 409/503 like a client would. */
-    private static Http.Reply untilFinal(URI node, String key, String body) {
-        Http.Reply[] last = new Http.Reply[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-            last[0] = Http.post(node, "/payments", key, body);
-            return last[0].status() == 201;
-        });
-        return last[0];
     }
 
     @Test
@@ -110,7 +101,7 @@ class PaymentsClusterIT {
             cluster.kill("payments-1");
         }
         processorDrill(null);
-        Http.Reply settled = untilFinal(node(2), key, body(1));
+        Http.Reply settled = Http.postUntilCreated(node(2), key, body(1));
         assertThat(settled.replayed()).isTrue();
         cluster.start("payments-1");
         assertWholeHistoryHolds();
@@ -127,7 +118,7 @@ class PaymentsClusterIT {
             cluster.kill("payments-1");
         }
         processorDrill(null);
-        Http.Reply settled = untilFinal(node(2), key, body(2));
+        Http.Reply settled = Http.postUntilCreated(node(2), key, body(2));
         assertThat(Http.get(cluster.url("processor"), "/charges/" + settled.json().get("id").asString()).json().get("authorizations").asInt())
                 .isEqualTo(1);
         cluster.start("payments-1");
@@ -161,7 +152,7 @@ class PaymentsClusterIT {
             }
             for (String key : keys) {
                 if (count("SELECT count(*) FROM payments WHERE idempotency_key = '" + key + "'") == 1) {
-                    untilFinal(node(2), key, bodyOf(key));
+                    Http.postUntilCreated(node(2), key, bodyOf(key));
                 }
             }
             cluster.start("payments-1");
@@ -245,13 +236,10 @@ class PaymentsClusterIT {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = db(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return new PaymentsDb(cluster).count(sql);
     }
 
     private static Connection db() throws Exception {
-        return DriverManager.getConnection(cluster.infrastructure().jdbcUrl("payments"), "postgres", "postgres");
+        return new PaymentsDb(cluster).connect();
     }
 }

@@ -1,4 +1,4 @@
-package lab.mq.publish;
+package lab.platform.ids;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package lab.mq.publish;
+package lab.platform.ids;
 
 import java.util.ArrayDeque;
 import java.util.List;
@@ -8,11 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Prefetched message IDs. A publish takes one from memory; when the pool falls to half a batch a
- * refill starts in the background, so the id-generator's round trip is not on the publish path.
- * If the pool is empty, the publish fetches synchronously; if that fails too (every id-generator
- * node down), it fails with {@link IdsUnavailableException}: publishes stop once the prefetched
- * batch is spent, and never invent IDs that could collide with the generator's.
+ * Prefetched IDs from the id-generator. A request takes one from memory; when the pool falls to
+ * half a batch a refill starts in the background, so the id-generator's round trip is not on the
+ * request path. If the pool is empty, the request fetches synchronously; if that fails too (every
+ * id-generator node down), it fails with {@link IdsUnavailableException}: the service stops once
+ * the prefetched batch is spent, and never invents IDs that could collide with the generator's.
  */
 public final class IdBatchPool implements IdSource {
 
@@ -54,7 +54,7 @@ public final class IdBatchPool implements IdSource {
         return id;
     }
 
-    @Override
+    /** IDs in hand, ready to be used without a call. */
     public synchronized int available() {
         return ids.size();
     }
@@ -65,11 +65,11 @@ public final class IdBatchPool implements IdSource {
         } catch (IdsUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new IdsUnavailableException("no id-generator node answered: " + e.getMessage(), e);
+            throw new IdsUnavailableException("fetching IDs failed: " + e.getMessage(), e);
         }
     }
 
-    /** Fills the pool ahead of the first publish, so it does not pay the id-generator's round trip. */
+    /** Fills the pool ahead of the first request, so it does not pay the id-generator's round trip. */
     public void prefetchInBackground() {
         refillInBackground();
     }
