@@ -25,6 +25,7 @@ import lab.platform.ids.IdBatchPool;
 import lab.platform.ids.IdGeneratorFetcher;
 import lab.platform.internode.InterNodeClient;
 import lab.platform.internode.Peer;
+import lab.platform.internode.TracePropagation;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -84,8 +85,8 @@ class MessageQueueConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaPublishLog kafkaPublishLog(KafkaSettings kafka, NodeIdentity identity) {
-        return new KafkaPublishLog(kafka, identity.nodeId());
+    KafkaPublishLog kafkaPublishLog(KafkaSettings kafka, NodeIdentity identity, TracePropagation tracing) {
+        return new KafkaPublishLog(kafka, identity.nodeId(), tracing);
     }
 
     @Bean

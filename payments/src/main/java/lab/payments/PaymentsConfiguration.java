@@ -25,6 +25,7 @@ import lab.platform.ids.IdGeneratorFetcher;
 import lab.platform.ids.IdSource;
 import lab.platform.internode.InterNodeClient;
 import lab.platform.internode.Peer;
+import lab.platform.internode.TracePropagation;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -99,8 +100,8 @@ class PaymentsConfiguration {
     }
 
     @Bean
-    PaymentResponses paymentResponses(JsonMapper json, NodeIdentity identity) {
-        return new PaymentResponses(json, identity.nodeId());
+    PaymentResponses paymentResponses(JsonMapper json, NodeIdentity identity, TracePropagation tracing) {
+        return new PaymentResponses(json, identity.nodeId(), tracing);
     }
 
     @Bean

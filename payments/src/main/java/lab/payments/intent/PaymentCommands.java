@@ -188,6 +188,8 @@ public final class PaymentCommands {
             throw IdempotencyProblems.inUse(op.idempotencyKey());
         }
         metrics.finished(finished.get(), "request");
+        // One line per operation: with the request's trace id, it ties the payment to the gateway and the notification.
+        log.info("{} {} of {}: {} -> {}", op.kind(), op.id(), op.paymentId(), finished.get().from().wire(), finished.get().to().wire());
         return new Answer(finished.get().response(), false);
     }
 
