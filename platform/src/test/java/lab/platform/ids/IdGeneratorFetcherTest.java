@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,14 +15,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.random.RandomGenerator;
-import lab.platform.faults.FaultMetrics;
-import lab.platform.faults.FaultRegistry;
-import lab.platform.identity.NodeIdentity;
 import lab.platform.internode.InterNodeClient;
 import lab.platform.internode.Peer;
-import lab.platform.internode.RetryPolicy;
-import lab.platform.internode.TracePropagation;
+import lab.platform.internode.TestPeers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +26,7 @@ class IdGeneratorFetcherTest {
 
     private final List<HttpServer> servers = new ArrayList<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final InterNodeClient client = client();
+    private final InterNodeClient client = TestPeers.client(meters);
     private final AtomicLong nextId = new AtomicLong(253547745472675840L);
 
     @AfterEach
@@ -60,7 +52,7 @@ class IdGeneratorFetcherTest {
 
     @Test
     void aDeadNodeOrOneWithoutALeaseIsSkipped() throws IOException {
-        IdBatchFetcher fetcher = IdGeneratorFetcher.over(client, List.of(deadPeer("idgen-1"), generator("idgen-2", 200)),
+        IdBatchFetcher fetcher = IdGeneratorFetcher.over(client, List.of(TestPeers.deadPeer("idgen-1"), generator("idgen-2", 200)),
                 Duration.ofSeconds(2), meters);
         for (int i = 0; i < 3; i++) {
             assertThat(fetcher.fetch(3)).hasSize(3);
@@ -75,7 +67,7 @@ class IdGeneratorFetcherTest {
 
     @Test
     void noNodeAnsweringIsA503ProblemWithRetryAfter() throws IOException {
-        IdBatchFetcher fetcher = IdGeneratorFetcher.over(client, List.of(deadPeer("idgen-1"), deadPeer("idgen-2")),
+        IdBatchFetcher fetcher = IdGeneratorFetcher.over(client, List.of(TestPeers.deadPeer("idgen-1"), TestPeers.deadPeer("idgen-2")),
                 Duration.ofSeconds(2), meters);
         assertThatThrownBy(() -> fetcher.fetch(10)).isInstanceOfSatisfying(IdsUnavailableException.class, e -> {
             assertThat(e.type().status().value()).isEqualTo(503);
@@ -127,23 +119,5 @@ class IdGeneratorFetcherTest {
         server.start();
         servers.add(server);
         return Peer.of(name, "http://127.0.0.1:" + server.getAddress().getPort());
-    }
-
-    /** A port that was free a moment ago and has no listener: connections are refused. */
-    private static Peer deadPeer(String name) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        return Peer.of(name, "http://127.0.0.1:" + port);
-    }
-
-    private InterNodeClient client() {
-        NodeIdentity self = new NodeIdentity("payments-1", "test");
-        FaultRegistry faults = new FaultRegistry(self, RandomGenerator.getDefault(), List.of());
-        var executor = Executors.newVirtualThreadPerTaskExecutor();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).executor(executor).build();
-        return new InterNodeClient(self, http, executor, faults, new FaultMetrics(meters, faults), CircuitBreakerRegistry.ofDefaults(),
-                new RetryPolicy(2, 5, 2.0, 0.5), meters, TracePropagation.NONE);
     }
 }
