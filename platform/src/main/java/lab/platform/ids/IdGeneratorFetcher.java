@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import lab.platform.internode.AnyPeer;
 import lab.platform.internode.InterNodeClient;
 import lab.platform.internode.InterNodeException;
@@ -16,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code POST /ids?count=N} on any id-generator node, through {@link AnyPeer}: round robin over
  * the nodes, on to the next one when a node refuses the connection, has its breaker open, answers
- * 503 (no worker lease) or times out, all within one deadline. Fetching is idempotent in the sense
+ * 503 (no worker lease) or does not answer within its share of the deadline. Fetching is idempotent in the sense
  * that matters: IDs fetched and never used are only a gap.
  */
 public final class IdGeneratorFetcher implements IdBatchFetcher {
@@ -52,9 +53,18 @@ public final class IdGeneratorFetcher implements IdBatchFetcher {
         if (count < 1 || count > MAX_BATCH) {
             throw new IllegalArgumentException("count must be 1.." + MAX_BATCH + ", got " + count);
         }
+        // Each node gets its share of the deadline and the last one all that is left, so a node that
+        // hangs (overloaded, partitioned) leaves time for the other instead of failing the fetch.
+        int nodeCount = nodes.peers().size();
+        Duration share = timeout.dividedBy(nodeCount);
+        AtomicInteger attempt = new AtomicInteger();
         InterNodeResponse response;
         try {
-            response = nodes.send(timeout, (peer, left) -> InterNodeRequest.post(peer, "/ids?count=" + count, left).idempotent());
+            response = nodes.send(timeout, (peer, left) -> {
+                boolean lastNode = attempt.incrementAndGet() == nodeCount;
+                Duration deadline = lastNode || left.compareTo(share) < 0 ? left : share;
+                return InterNodeRequest.post(peer, "/ids?count=" + count, deadline).idempotent();
+            });
         } catch (InterNodeException e) {
             throw new IdsUnavailableException("no id-generator node answered within " + timeout.toMillis() + " ms: " + e.getMessage(), e);
         }

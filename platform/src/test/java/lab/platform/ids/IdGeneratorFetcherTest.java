@@ -29,8 +29,12 @@ class IdGeneratorFetcherTest {
     private final InterNodeClient client = TestPeers.client(meters);
     private final AtomicLong nextId = new AtomicLong(253547745472675840L);
 
+    /** Released at the end of each test, so a hanging handler's thread finishes. */
+    private final java.util.concurrent.CountDownLatch stopHanging = new java.util.concurrent.CountDownLatch(1);
+
     @AfterEach
     void stop() {
+        stopHanging.countDown();
         servers.forEach(s -> s.stop(0));
         client.close();
     }
@@ -63,6 +67,22 @@ class IdGeneratorFetcherTest {
             assertThat(noLease.fetch(3)).hasSize(3);
         }
         assertThat(meters.counter("lab.internode.failovers", "peer", "idgen-3").count()).isPositive();
+    }
+
+    @Test
+    void aNodeThatHangsCostsItsShareOfTheDeadlineAndTheOtherAnswers() throws IOException {
+        Peer hanging = serve("idgen-1", query -> {
+            try {
+                stopHanging.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        IdBatchFetcher fetcher = IdGeneratorFetcher.over(client, List.of(hanging, generator("idgen-2", 200)), Duration.ofSeconds(2), meters);
+        long start = System.nanoTime();
+        assertThat(fetcher.fetch(3)).hasSize(3);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     }
 
     @Test
