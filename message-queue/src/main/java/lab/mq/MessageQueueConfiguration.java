@@ -14,8 +14,6 @@ import lab.mq.history.MessageStore;
 import lab.mq.history.Materializer;
 import lab.mq.log.KafkaSettings;
 import lab.mq.log.MessageLog;
-import lab.mq.publish.IdBatchPool;
-import lab.mq.publish.IdGeneratorClient;
 import lab.mq.publish.KafkaPublishLog;
 import lab.mq.publish.PendingPublishes;
 import lab.mq.publish.PublishMetrics;
@@ -24,8 +22,11 @@ import lab.mq.publish.Publisher;
 import lab.mq.sequence.SequencerEvents;
 import lab.mq.sequence.SequencerSettings;
 import lab.platform.identity.NodeIdentity;
+import lab.platform.ids.IdBatchPool;
+import lab.platform.ids.IdGeneratorFetcher;
 import lab.platform.internode.InterNodeClient;
 import lab.platform.internode.Peer;
+import lab.platform.internode.TracePropagation;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -98,15 +99,15 @@ class MessageQueueConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    KafkaPublishLog kafkaPublishLog(KafkaSettings kafka, NodeIdentity identity) {
-        return new KafkaPublishLog(kafka, identity.nodeId());
+    KafkaPublishLog kafkaPublishLog(KafkaSettings kafka, NodeIdentity identity, TracePropagation tracing) {
+        return new KafkaPublishLog(kafka, identity.nodeId(), tracing);
     }
 
     @Bean
     IdBatchPool idBatchPool(InterNodeClient client, @Value("${mq.ids.urls}") String urls,
                             @Value("${mq.ids.batch-size}") int batchSize, @Value("${mq.ids.timeout}") Duration timeout,
                             MeterRegistry meters) {
-        IdBatchPool pool = new IdBatchPool(new IdGeneratorClient(client, Peer.parseList(urls), timeout), batchSize,
+        IdBatchPool pool = new IdBatchPool(IdGeneratorFetcher.over(client, Peer.parseList(urls), timeout, meters), batchSize,
                 Executors.newVirtualThreadPerTaskExecutor());
         Gauge.builder("mq.ids.available", pool, IdBatchPool::available)
                 .description("Prefetched message IDs in hand; publishes fail once this is 0 and no id-generator answers").register(meters);

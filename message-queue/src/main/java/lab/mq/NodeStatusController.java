@@ -6,9 +6,9 @@ import lab.mq.fanout.FanOut;
 import lab.mq.history.Materializer;
 import lab.mq.history.MessageStore;
 import lab.mq.log.MessageLog;
-import lab.mq.publish.IdBatchPool;
 import lab.mq.publish.PendingPublishes;
 import lab.mq.sequence.SequencerStreams;
+import lab.platform.ids.IdBatchPool;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 

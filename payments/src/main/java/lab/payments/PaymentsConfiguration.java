@@ -2,11 +2,11 @@ package lab.payments;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.Executors;
 import lab.payments.idempotency.IdempotencyKeys;
-import lab.payments.ids.IdSource;
-import lab.payments.ids.SegmentIdSource;
 import lab.payments.intent.OperationFinisher;
 import lab.payments.intent.OperationStore;
 import lab.payments.intent.PaymentCommands;
@@ -20,8 +20,12 @@ import lab.payments.processor.HttpProcessorClient;
 import lab.payments.processor.ProcessorClient;
 import lab.payments.reconciliation.LedgerVerifier;
 import lab.platform.identity.NodeIdentity;
+import lab.platform.ids.IdBatchPool;
+import lab.platform.ids.IdGeneratorFetcher;
+import lab.platform.ids.IdSource;
 import lab.platform.internode.InterNodeClient;
 import lab.platform.internode.Peer;
+import lab.platform.internode.TracePropagation;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -50,9 +54,19 @@ class PaymentsConfiguration {
         return new HikariDataSource(config);
     }
 
+    /**
+     * Payment, operation, transaction and event IDs: Snowflake IDs from either id-generator node,
+     * prefetched in batches; none reachable and none in hand is a 503, never a local invention.
+     */
     @Bean
-    IdSource idSource(JdbcClient jdbc) {
-        return new SegmentIdSource(() -> jdbc.sql("SELECT nextval('id_blocks')").query(Long.class).single(), 1000);
+    IdBatchPool idSource(InterNodeClient client, MeterRegistry meters, @Value("${payments.ids.urls}") String urls,
+                         @Value("${payments.ids.batch-size}") int batchSize, @Value("${payments.ids.timeout-millis}") long timeoutMillis) {
+        IdBatchPool pool = new IdBatchPool(IdGeneratorFetcher.over(client, Peer.parseList(urls), Duration.ofMillis(timeoutMillis), meters),
+                batchSize, Executors.newVirtualThreadPerTaskExecutor());
+        Gauge.builder("payments.ids.available", pool, IdBatchPool::available)
+                .description("Prefetched IDs in hand; requests answer 503 once this is 0 and no id-generator answers").register(meters);
+        pool.prefetchInBackground();
+        return pool;
     }
 
     @Bean
@@ -86,8 +100,8 @@ class PaymentsConfiguration {
     }
 
     @Bean
-    PaymentResponses paymentResponses(JsonMapper json, NodeIdentity identity) {
-        return new PaymentResponses(json, identity.nodeId());
+    PaymentResponses paymentResponses(JsonMapper json, NodeIdentity identity, TracePropagation tracing) {
+        return new PaymentResponses(json, identity.nodeId(), tracing);
     }
 
     @Bean
@@ -99,8 +113,8 @@ class PaymentsConfiguration {
 
     @Bean
     OperationFinisher operationFinisher(TransactionTemplate tx, OperationStore operations, PaymentStore payments, LedgerStore ledger,
-                                        OutboxStore outbox, IdempotencyKeys keys, IdSource ids, PaymentResponses responses) {
-        return new OperationFinisher(tx, operations, payments, ledger, outbox, keys, ids, responses);
+                                        OutboxStore outbox, IdempotencyKeys keys, PaymentResponses responses) {
+        return new OperationFinisher(tx, operations, payments, ledger, outbox, keys, responses);
     }
 
     @Bean
@@ -113,9 +127,9 @@ class PaymentsConfiguration {
 
     @Bean(destroyMethod = "close")
     RecoveryWorker recoveryWorker(TransactionTemplate tx, OperationStore operations, PaymentStore payments, ProcessorClient processor,
-                                  OperationFinisher finisher, PaymentMetrics metrics,
+                                  OperationFinisher finisher, IdSource ids, PaymentMetrics metrics,
                                   @Value("${payments.processor.lease-millis}") long leaseMillis) {
-        return new RecoveryWorker(tx, operations, payments, processor, finisher, metrics, leaseMillis);
+        return new RecoveryWorker(tx, operations, payments, processor, finisher, ids, metrics, leaseMillis);
     }
 
     @Bean

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
 import lab.cluster.LocalCluster;
 import lab.cluster.infra.FreePorts;
 import lab.cluster.infra.Lifetime;
@@ -34,8 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Every PromQL expression of every dashboard and alert rule, against a live system: every
  * service of the topology as real node processes (LocalCluster), a real Prometheus (the Debian
- * package) loaded with {@code prometheus/rules/}, and the steady load of the compose load
- * profile ({@code scripts/steady-load.sh}).
+ * package) loaded with {@code prometheus/rules/}, and the background load of {@code ./cluster up --load}
+ * and the compose load profile: the load-tests runner's {@code background} scenario (the Gatling
+ * day-in-the-life simulation) through the gateway.
  *
  * <ol>
  *   <li>Healthy, under load: every panel query returns data. Rare-condition panels (5xx, retries,
@@ -77,7 +78,7 @@ class DashboardQueriesIT {
             try {
                 prometheus.startAndAwaitReady(Duration.ofSeconds(60));
                 prometheusUrl = prometheus.url();
-                load = steadyLoad(nodes);
+                load = backgroundLoad(cluster.url("gateway"));
 
                 await("every node scraped").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
                         .untilAsserted(() -> assertThat(values("sum(up)")).containsExactly((double) nodes.size()));
@@ -99,22 +100,37 @@ class DashboardQueriesIT {
                         .untilAsserted(() -> assertThat(unhealthyRules(rules)).isEmpty());
             } finally {
                 if (load != null) {
-                    load.destroy();
+                    stop(load);
                 }
                 prometheus.stop();
             }
         }
     }
 
-    /** scripts/steady-load.sh against the test's nodes: the load the compose profile runs. */
-    private Process steadyLoad(List<ServiceNode> nodes) throws IOException {
-        String targets = nodes.stream().map(n -> n.service() + "=" + n.url()).collect(Collectors.joining(" "));
-        ProcessBuilder pb = new ProcessBuilder("bash", files.root().resolve("scripts/steady-load.sh").toString())
+    /**
+     * The load-tests runner ({@code load-tests/target/load-tests.jar}, built before this module) with
+     * the {@code background} scenario at its default rate through the gateway, as {@code ./cluster up --load}
+     * runs it and the compose {@code load} service: the dashboards are checked under the load users see them with.
+     */
+    private Process backgroundLoad(URI gateway) throws IOException {
+        Path jar = files.root().resolve("load-tests/target/load-tests.jar");
+        assertThat(jar).as("the load-tests runner; ./mvnw -pl cluster-tests -am builds it").isRegularFile();
+        Path target = files.root().resolve("cluster-tests/target");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString(),
+                "background", "--target", gateway.toString(),
+                "--results", target.resolve("background-load").toString())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(files.root().resolve("cluster-tests/target/steady-load.log").toFile()));
-        pb.environment().put("NODES", targets);
-        pb.environment().put("RATE_PER_SECOND", "20");
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(target.resolve("background-load.log").toFile()));
         return pb.start();
+    }
+
+    /** SIGTERM first, so Gatling stops its injection and writes what it has; then no survivor. */
+    private static void stop(Process load) throws InterruptedException {
+        load.destroy();
+        if (!load.waitFor(30, TimeUnit.SECONDS)) {
+            load.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     private List<String> queriesWithoutData(List<ObservabilityFiles.Query> queries) throws Exception {

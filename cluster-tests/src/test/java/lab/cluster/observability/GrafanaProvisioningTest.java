@@ -8,6 +8,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import lab.cluster.topology.ServiceSpec;
+import lab.cluster.topology.Topology;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -16,8 +19,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The Grafana files are consistent without a Grafana: one datasource with the fixed uid every
- * panel names, dashboards with unique uids in folders, current panel types only, and a query in
- * every panel. Whether the queries return data is {@link DashboardQueriesIT}'s job.
+ * panel names, dashboards with unique uids in folders, current panel types only, a query in
+ * every panel, and a dashboard for every service of the topology. Whether the queries return data is {@link DashboardQueriesIT}'s job.
  */
 class GrafanaProvisioningTest {
 
@@ -78,6 +81,19 @@ class GrafanaProvisioningTest {
                 }
                 assertThat(panel.path("gridPos").path("w").asInt()).as(title + " width").isBetween(1, 24);
             }
+        }
+    }
+
+    @Test
+    void everyServiceOfTheTopologyHasADashboard() {
+        Path services = files.root().resolve("grafana/dashboards/Services");
+        String queries = files.dashboardQueries().stream().map(ObservabilityFiles.Query::expr).collect(Collectors.joining("\n"));
+        for (ServiceSpec service : Topology.load().services()) {
+            String selector = "application=\"" + service.name() + "\"";
+            // Its own dashboard, or panels in another one (the processor's are on the payments dashboard).
+            assertThat(Files.isRegularFile(services.resolve(service.name() + ".json")) || queries.contains(selector))
+                    .as(service.name() + ": grafana/dashboards/Services/" + service.name() + ".json, or panels selecting " + selector)
+                    .isTrue();
         }
     }
 

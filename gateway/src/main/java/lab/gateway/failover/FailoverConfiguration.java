@@ -27,8 +27,8 @@ class FailoverConfiguration {
     }
 
     @Bean
-    UpstreamObserver upstreamObserver(MeterRegistry meters) {
-        return new UpstreamObserver(meters);
+    UpstreamObserver upstreamObserver(MeterRegistry meters, EdgeServices table) {
+        return new UpstreamObserver(meters, table.services().keySet());
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.Map;
 import lab.idgen.clock.OffsetClock;
 import lab.idgen.core.IdGenerator;
 import lab.idgen.core.IdLayout;
-import lab.idgen.lease.ZooKeeperLeaseManager;
+import lab.idgen.lease.LeaseView;
+import lab.idgen.lease.ZooKeeperWorkerLease;
 import lab.idgen.reservation.LocalHighWaterMark;
 import lab.platform.identity.NodeIdentity;
 import org.springframework.http.MediaType;
@@ -17,14 +18,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class LeaseAdminController {
 
-    private final ZooKeeperLeaseManager leases;
+    private final ZooKeeperWorkerLease leases;
     private final IdGenerator generator;
     private final LocalHighWaterMark localMark;
     private final OffsetClock clock;
     private final IdLayout layout;
     private final NodeIdentity identity;
 
-    public LeaseAdminController(ZooKeeperLeaseManager leases, IdGenerator generator, LocalHighWaterMark localMark, OffsetClock clock,
+    public LeaseAdminController(ZooKeeperWorkerLease leases, IdGenerator generator, LocalHighWaterMark localMark, OffsetClock clock,
                                 IdLayout layout, NodeIdentity identity) {
         this.leases = leases;
         this.generator = generator;
@@ -36,7 +37,7 @@ public class LeaseAdminController {
 
     @GetMapping(path = "/admin/lease", produces = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> lease() {
-        ZooKeeperLeaseManager.View view = leases.view();
+        LeaseView view = leases.view();
         IdGenerator.State state = generator.state();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("node", identity.nodeId());

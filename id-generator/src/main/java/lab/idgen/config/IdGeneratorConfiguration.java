@@ -10,7 +10,7 @@ import lab.idgen.core.IdGenerator;
 import lab.idgen.core.IdLayout;
 import lab.idgen.core.TimeSource;
 import lab.idgen.lease.LeaseSettings;
-import lab.idgen.lease.ZooKeeperLeaseManager;
+import lab.idgen.lease.ZooKeeperWorkerLease;
 import lab.idgen.reservation.HighWaterMarkFile;
 import lab.idgen.reservation.LocalHighWaterMark;
 import lab.platform.identity.NodeIdentity;
@@ -23,7 +23,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the plain-Java core (generator, marks, lease manager) into the Spring node. */
+/** Wires the plain-Java core (generator, marks, worker lease) into the Spring node. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(IdGeneratorProperties.class)
 public class IdGeneratorConfiguration {
@@ -119,7 +119,7 @@ public class IdGeneratorConfiguration {
     }
 
     @Bean
-    ZooKeeperLeaseManager leaseManager(CuratorFramework curator, IdGeneratorProperties properties, IdLayout layout,
+    ZooKeeperWorkerLease workerLease(CuratorFramework curator, IdGeneratorProperties properties, IdLayout layout,
                                        IdGenerator generator, OffsetClock clock, NodeIdentity identity, MeterRegistry meters,
                                        HighWaterMarkFile file, LocalHighWaterMark localMark) {
         int preferred = file.load().map(HighWaterMarkFile.Content::lastWorkerId).orElse(-1);
@@ -128,16 +128,16 @@ public class IdGeneratorConfiguration {
         if (settings.safetyMargin().compareTo(properties.zookeeper().sessionTimeout()) >= 0) {
             throw new IllegalStateException("Refusing to start: idgen.lease.safety-margin must be shorter than idgen.zookeeper.session-timeout");
         }
-        return new ZooKeeperLeaseManager(curator, settings, generator, clock, meters, localMark::rememberWorker);
+        return new ZooKeeperWorkerLease(curator, settings, generator, clock, meters, localMark::rememberWorker);
     }
 
     @Bean
-    IdService idService(IdGenerator generator, LocalHighWaterMark localMark, ZooKeeperLeaseManager leases) {
+    IdService idService(IdGenerator generator, LocalHighWaterMark localMark, ZooKeeperWorkerLease leases) {
         return new IdService(generator, localMark, leases);
     }
 
     @Bean
-    IdGeneratorLifecycle idGeneratorLifecycle(IdGenerator generator, LocalHighWaterMark localMark, ZooKeeperLeaseManager leases) {
+    IdGeneratorLifecycle idGeneratorLifecycle(IdGenerator generator, LocalHighWaterMark localMark, ZooKeeperWorkerLease leases) {
         return new IdGeneratorLifecycle(generator, localMark, leases);
     }
 
@@ -147,7 +147,7 @@ public class IdGeneratorConfiguration {
     }
 
     @Bean
-    WorkerLeaseHealthIndicator workerLeaseHealthIndicator(ZooKeeperLeaseManager leases) {
+    WorkerLeaseHealthIndicator workerLeaseHealthIndicator(ZooKeeperWorkerLease leases) {
         return new WorkerLeaseHealthIndicator(leases);
     }
 

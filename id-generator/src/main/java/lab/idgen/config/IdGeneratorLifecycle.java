@@ -4,7 +4,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import lab.idgen.core.IdGenerator;
-import lab.idgen.lease.ZooKeeperLeaseManager;
+import lab.idgen.lease.ZooKeeperWorkerLease;
 import lab.idgen.reservation.LocalHighWaterMark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +20,11 @@ public final class IdGeneratorLifecycle implements SmartLifecycle {
 
     private final IdGenerator generator;
     private final LocalHighWaterMark localMark;
-    private final ZooKeeperLeaseManager leases;
+    private final ZooKeeperWorkerLease leases;
     private ScheduledExecutorService scheduler;
     private volatile boolean running;
 
-    public IdGeneratorLifecycle(IdGenerator generator, LocalHighWaterMark localMark, ZooKeeperLeaseManager leases) {
+    public IdGeneratorLifecycle(IdGenerator generator, LocalHighWaterMark localMark, ZooKeeperWorkerLease leases) {
         this.generator = generator;
         this.localMark = localMark;
         this.leases = leases;

@@ -12,7 +12,7 @@ import lab.idgen.reservation.LocalHighWaterMark;
 /**
  * The generator's own meters. Its counters are plain fields under the generator's lock and are
  * read at scrape time, so counting costs nothing per ID. The lease meters are registered by the
- * lease manager, the marks' write counters by their owners.
+ * worker lease, the marks' write counters by their owners.
  */
 public final class IdGeneratorMetrics {
 

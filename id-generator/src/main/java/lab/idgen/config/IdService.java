@@ -3,7 +3,7 @@ package lab.idgen.config;
 import java.time.Duration;
 import lab.idgen.core.IdGenerator;
 import lab.idgen.core.IdRefusedException;
-import lab.idgen.lease.ZooKeeperLeaseManager;
+import lab.idgen.lease.ZooKeeperWorkerLease;
 import lab.idgen.reservation.LocalHighWaterMark;
 
 /**
@@ -17,9 +17,9 @@ public final class IdService {
 
     private final IdGenerator generator;
     private final LocalHighWaterMark localMark;
-    private final ZooKeeperLeaseManager leases;
+    private final ZooKeeperWorkerLease leases;
 
-    public IdService(IdGenerator generator, LocalHighWaterMark localMark, ZooKeeperLeaseManager leases) {
+    public IdService(IdGenerator generator, LocalHighWaterMark localMark, ZooKeeperWorkerLease leases) {
         this.generator = generator;
         this.localMark = localMark;
         this.leases = leases;

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * A worker ID this node holds for a while: the right to issue IDs carrying {@link #workerId()}.
- * The lease manager creates it when it acquires the ID and keeps two values current:
+ * The worker lease (ZooKeeperWorkerLease) creates it when it acquires the ID and keeps two values current:
  * <ul>
  *   <li>{@link #validUntilNanos()}, the monotonic instant until which the lease is provably held
  *       (the coordination store's session cannot have expired yet, minus a safety margin); the

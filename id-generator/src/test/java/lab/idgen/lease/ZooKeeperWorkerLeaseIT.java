@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Worker ID leases against a real ZooKeeper server (the launcher's, a process of its own with a
- * 500 ms tick so that 4 s sessions are granted), several lease managers in this JVM.
+ * 500 ms tick so that 4 s sessions are granted), several worker leases in this JVM.
  */
 class ZooKeeperWorkerLeaseIT {
 
@@ -37,12 +37,12 @@ class ZooKeeperWorkerLeaseIT {
     private CuratorFramework admin;
     private final List<Node> nodes = new ArrayList<>();
 
-    /** What one id-generator node runs: a generator, a Curator session and the lease manager. */
+    /** What one id-generator node runs: a generator, a Curator session and the worker lease. */
     final class Node implements AutoCloseable {
         final String name;
         final IdGenerator generator;
         final CuratorFramework client;
-        final ZooKeeperLeaseManager leases;
+        final ZooKeeperWorkerLease leases;
 
         Node(String name, IdLayout layout, int preferred) {
             this.name = name;
@@ -51,7 +51,7 @@ class ZooKeeperWorkerLeaseIT {
             this.client = CuratorFrameworkFactory.builder().connectString(infrastructure.zookeeperConnect())
                     .sessionTimeoutMs((int) SESSION.toMillis()).connectionTimeoutMs(1000).retryPolicy(new RetryOneTime(100)).build();
             client.start();
-            this.leases = new ZooKeeperLeaseManager(client, new LeaseSettings("/idgen", name, layout.workerIdCount(), MARGIN, PROBE,
+            this.leases = new ZooKeeperWorkerLease(client, new LeaseSettings("/idgen", name, layout.workerIdCount(), MARGIN, PROBE,
                     Duration.ofSeconds(5), preferred), generator, TimeSource.SYSTEM, new SimpleMeterRegistry(), id -> { });
             leases.start();
             nodes.add(this);
@@ -173,10 +173,10 @@ class ZooKeeperWorkerLeaseIT {
         a.client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
         await().atMost(Duration.ofSeconds(20)).until(() -> a.leases.history().size() == 2 && a.leases.validNow());
         assertThat(a.client.getZookeeperClient().getZooKeeper().getSessionId()).isNotEqualTo(oldSession);
-        ZooKeeperLeaseManager.LeaseHistoryEntry ended = a.leases.history().get(1);
+        LeaseHistory.Entry ended = a.leases.history().get(1);
         assertThat(ended.workerId()).isEqualTo(first);
         assertThat(ended.endReason()).isEqualTo("session-expired");
-        ZooKeeperLeaseManager.View now = a.leases.view();
+        LeaseView now = a.leases.view();
         assertThat(record(now.workerId()).epoch()).isEqualTo(now.epoch());
         if (now.workerId() == first) {
             assertThat(now.epoch()).isEqualTo(2);

@@ -343,29 +343,33 @@ public final class ComposeFile {
                 """.formatted(GRAFANA_IMAGE, GRAFANA_PORT));
     }
 
+    /**
+     * The load-tests runner's {@code background} scenario through the gateway: the Gatling simulations
+     * {@code ./cluster up --load} runs, so there is no second load generator to drift from them. It
+     * waits for the gateway because its subscribers connect once, at the start.
+     */
     private void load(StringBuilder y) {
-        String nodes = topology.services().stream()
-                .flatMap(s -> s.nodes().stream().map(n -> s.name() + "=" + Addresses.compose().url(n)))
-                .collect(Collectors.joining(" "));
+        ServiceNodeSpec gateway = topology.services().stream().filter(s -> s.name().equals("gateway"))
+                .flatMap(s -> s.nodes().stream()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the load profile runs through the gateway; the topology has none"));
         y.append("""
 
-                  # docker compose --profile load up -d: a steady, low load on every service, so no panel is empty.
+                  # docker compose --profile load up -d: the load tests' background scenario (the Gatling
+                  # day-in-the-life mix, as ./cluster up --load runs it) through the gateway, so no panel is empty.
                   load:
                     profiles: ["load"]
                     build:
                       context: .
-                      args: { MODULE: %1$s }
-                    image: lab/%1$s:dev
-                    entrypoint: ["bash", "/steady-load.sh"]
+                      dockerfile: load-tests/Dockerfile
+                    image: lab/load-tests:dev
+                    command: ["background", "--rate", "${LOAD_RATE_PER_SECOND:-5}", "--target", "%s"]
+                    depends_on:
+                      %s: { condition: service_healthy }
                     # A client, not a server: nothing to probe (the image's own check is for service nodes).
                     healthcheck: { disable: true }
-                    environment:
-                      NODES: "%2$s"
-                      RATE_PER_SECOND: "${LOAD_RATE_PER_SECOND:-5}"
-                    volumes: ["./scripts/steady-load.sh:/steady-load.sh:ro"]
-                    mem_limit: 64m
+                    mem_limit: 512m
                     logging: *logging
-                """.formatted(topology.services().getFirst().module(), nodes));
+                """.formatted(Addresses.compose().url(gateway), gateway.name()));
     }
 
     /** prometheus/prometheus.yml: every service node every 5 s, one job per service, the node name as instance. */

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -22,6 +21,7 @@ import lab.mq.message.Message;
 public final class FanOutMetrics {
 
     public static final Set<String> TRANSPORTS = Set.of("sse", "websocket");
+    static final Set<String> SLOW_SUBSCRIBER_ACTIONS = Set.of("catch-up", "disconnect");
 
     private final MeterRegistry meters;
     private final Clock clock;
@@ -41,11 +41,12 @@ public final class FanOutMetrics {
                     .tag("transport", transport)
                     .publishPercentileHistogram()
                     .register(meters));
+            // The rare events too, so a dashboard or an alert reads 0 before the first one instead of nothing.
+            resumes(transport);
+            discontinuities(transport);
             refusedCounter(transport);
         }
-        for (String action : List.of("catch-up", "disconnect")) {
-            slowActionCounter(action); // at 0 from the start, so a rise is visible
-        }
+        SLOW_SUBSCRIBER_ACTIONS.forEach(this::slowActions);
     }
 
     void bind(Set<Connection> connections, ConnectionLimit limit) {
@@ -81,20 +82,27 @@ public final class FanOutMetrics {
     }
 
     void slowAction(String action) {
-        slowActionCounter(action).increment();
-    }
-
-    private Counter slowActionCounter(String action) {
-        return counter("mq.slow.subscriber.actions", "Slow subscribers switched to catching up from the store, or disconnected",
-                "action", action);
+        slowActions(action).increment();
     }
 
     void resumed(String transport) {
-        counter("mq.resumes", "Subscriptions that started from a resume point", "transport", transport).increment();
+        resumes(transport).increment();
     }
 
     void discontinuity(String transport) {
-        counter("mq.discontinuities", "Discontinuity events sent (resume points older than retention)", "transport", transport).increment();
+        discontinuities(transport).increment();
+    }
+
+    private Counter slowActions(String action) {
+        return counter("mq.slow.subscriber.actions", "Slow subscribers switched to catching up from the store, or disconnected", "action", action);
+    }
+
+    private Counter resumes(String transport) {
+        return counter("mq.resumes", "Subscriptions that started from a resume point", "transport", transport);
+    }
+
+    private Counter discontinuities(String transport) {
+        return counter("mq.discontinuities", "Discontinuity events sent (resume points older than retention)", "transport", transport);
     }
 
     private Counter counter(String name, String description, String tag, String value) {

@@ -2,6 +2,7 @@ package lab.mq.payments;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -9,12 +10,14 @@ import java.util.regex.Pattern;
 import lab.mq.log.KafkaSettings;
 import lab.mq.publish.PublishResult;
 import lab.mq.publish.Publisher;
+import lab.platform.internode.TracePropagation;
 import lab.platform.problem.ProblemException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -37,10 +40,12 @@ public final class PaymentEventsBridge implements AutoCloseable {
     private final String topic;
     private final int maxTextChars;
     private final MeterRegistry meters;
+    private final TracePropagation tracing;
     private final Thread thread;
     private volatile boolean closing;
 
-    public PaymentEventsBridge(KafkaSettings kafka, String topic, Publisher publisher, int maxTextChars, String nodeId, MeterRegistry meters) {
+    public PaymentEventsBridge(KafkaSettings kafka, String topic, Publisher publisher, int maxTextChars, String nodeId, MeterRegistry meters,
+                               TracePropagation tracing) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "mq-payments");
@@ -56,6 +61,7 @@ public final class PaymentEventsBridge implements AutoCloseable {
         this.topic = topic;
         this.maxTextChars = maxTextChars;
         this.meters = meters;
+        this.tracing = tracing;
         this.thread = Thread.ofPlatform().name("mq-payments-bridge").daemon().unstarted(this::run);
     }
 
@@ -68,7 +74,7 @@ public final class PaymentEventsBridge implements AutoCloseable {
         try {
             while (!closing) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (!handle(record)) {
+                    if (!handleInItsTrace(record)) {
                         // Not published (no IDs, Kafka trouble): read it again after a pause, never skip it.
                         consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
                         Thread.sleep(RETRY_BACKOFF);
@@ -87,6 +93,16 @@ public final class PaymentEventsBridge implements AutoCloseable {
         }
     }
 
+    /** Handles the event in the trace of the payment request that caused it (its traceparent header). */
+    private boolean handleInItsTrace(ConsumerRecord<String, byte[]> record) {
+        try (TracePropagation.Scope ignored = tracing.continueFrom("payments-event", name -> {
+            Header header = record.headers().lastHeader(name);
+            return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        })) {
+            return handle(record);
+        }
+    }
+
     private boolean handle(ConsumerRecord<String, byte[]> record) {
         Optional<PaymentNotification> notification = PaymentNotification.from(record.value(), maxTextChars);
         if (notification.isEmpty()) {
@@ -99,6 +115,8 @@ public final class PaymentEventsBridge implements AutoCloseable {
         try {
             PublishResult result = publisher.publish(n.channel(), "payments", n.text(), n.idempotencyKey());
             count(result.replayed() ? "replayed" : "published");
+            log.info("payments event {} {} as message {} seq {} of {}", n.idempotencyKey(), result.replayed() ? "replayed" : "published",
+                    result.message().id(), result.message().seq(), n.channel());
             return true;
         } catch (ProblemException e) {
             if (e.type().status().is4xxClientError()) {

@@ -17,7 +17,6 @@ public final class PublishProblems {
             new ProblemType("invalid-idempotency-key", BAD_REQUEST, "Invalid Idempotency-Key");
     public static final ProblemType IDEMPOTENCY_KEY_REUSED =
             new ProblemType("idempotency-key-reused", UNPROCESSABLE_CONTENT, "Idempotency-Key reused with different content");
-    public static final ProblemType IDS_UNAVAILABLE = new ProblemType("ids-unavailable", SERVICE_UNAVAILABLE, "No message IDs available");
     public static final ProblemType LOG_UNAVAILABLE = new ProblemType("log-unavailable", SERVICE_UNAVAILABLE, "The log did not accept the publish");
     public static final ProblemType PUBLISH_UNCONFIRMED =
             new ProblemType("publish-unconfirmed", SERVICE_UNAVAILABLE, "Publish accepted by the log but not yet sequenced");

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeoutException;
 import lab.mq.log.LogRecord;
 import lab.mq.log.PublishRequest;
 import lab.mq.message.ChannelName;
+import lab.platform.ids.IdSource;
+import lab.platform.ids.IdsUnavailableException;
 import lab.platform.problem.ProblemException;
 
 /**
@@ -58,7 +60,7 @@ public final class Publisher {
             id = ids.nextId();
         } catch (IdsUnavailableException e) {
             metrics.outcome("ids-unavailable");
-            throw PublishProblems.IDS_UNAVAILABLE.exception(e.getMessage()).retryAfter(Duration.ofSeconds(1));
+            throw e;
         }
         CompletableFuture<LogRecord> answer = pending.register(id);
         if (answer == null) {

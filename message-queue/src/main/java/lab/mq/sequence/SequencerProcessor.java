@@ -60,7 +60,8 @@ final class SequencerProcessor implements Processor<String, byte[], String, byte
         long now = System.currentTimeMillis();
         LogRecord out = sequencer.sequence(request, now);
         events.sequenced(out.kind());
-        context.forward(new Record<>(request.channel(), RecordCodec.encode(out), now));
+        // The request's headers (its traceparent) go on with the sequenced record.
+        context.forward(new Record<>(request.channel(), RecordCodec.encode(out), now, record.headers()));
     }
 
     private void forgetExpiredKeys(long nowMillis) {

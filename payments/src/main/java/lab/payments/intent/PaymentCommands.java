@@ -6,13 +6,13 @@ import lab.payments.idempotency.IdempotencyKeys;
 import lab.payments.idempotency.IdempotencyProblems;
 import lab.payments.idempotency.KeyClaim;
 import lab.payments.idempotency.StoredResponse;
-import lab.payments.ids.IdSource;
 import lab.payments.ledger.Account;
 import lab.payments.ledger.LedgerStore;
 import lab.payments.outbox.OutboxStore;
 import lab.payments.processor.ProcessorCall;
 import lab.payments.processor.ProcessorClient;
 import lab.payments.processor.ProcessorOutcome;
+import lab.platform.ids.IdSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -41,8 +41,8 @@ public final class PaymentCommands {
     public record Answer(StoredResponse response, boolean replayed) {
     }
 
-    /** Where the pre-call phase ended: a replay, or an operation to send. */
-    private record Begun(StoredResponse replay, Operation operation, Payment payment) {
+    /** Where the pre-call phase ended: a replay, or an operation to send and the IDs its post-call phase will write. */
+    private record Begun(StoredResponse replay, Operation operation, Payment payment, FinishIds finishIds) {
     }
 
     private final TransactionTemplate tx;
@@ -80,17 +80,21 @@ public final class PaymentCommands {
         Begun begun = tx.execute(s -> {
             Optional<StoredResponse> replay = claim(key, path, command);
             if (replay.isPresent()) {
-                return new Begun(replay.get(), null, null);
+                return new Begun(replay.get(), null, null, null);
             }
             requireAccount(command.customer(), "customer", command.currency());
             requireAccount(command.merchant(), "merchant", command.currency());
-            Payment payment = new Payment(ids.next("pay_"), PaymentState.PROCESSING, command.amountMinor(), command.currency(),
+            // Every ID this payment needs is taken before anything is written: without the
+            // id-generator the transaction (and the key's claim) rolls back, a 503 and nothing written.
+            Payment payment = new Payment("pay_" + ids.nextId(), PaymentState.PROCESSING, command.amountMinor(), command.currency(),
                     command.customer(), command.merchant(), command.automaticCapture(), command.description(), 0, 0, 0, null, 1, null, null);
-            payments.insert(payment, key);
-            outbox.append(responses.event(ids.next("evt_"), payment, PaymentStateMachine.NONE, null));
+            String eventId = "evt_" + ids.nextId();
             Operation op = newOperation(payment.id(), "authorize", command.amountMinor(), key);
+            FinishIds finishIds = FinishIds.take(ids);
+            payments.insert(payment, key);
+            outbox.append(responses.event(eventId, payment, PaymentStateMachine.NONE, null));
             operations.insertPending(op, leaseMillis);
-            return new Begun(null, op, payment);
+            return new Begun(null, op, payment, finishIds);
         });
         return run(begun);
     }
@@ -131,16 +135,17 @@ public final class PaymentCommands {
         Begun begun = tx.execute(s -> {
             Optional<StoredResponse> replay = claim(key, path, parameters);
             if (replay.isPresent()) {
-                return new Begun(replay.get(), null, null);
+                return new Begun(replay.get(), null, null, null);
             }
             Payment payment = payments.lock(paymentId)
                     .orElseThrow(() -> PaymentProblems.PAYMENT_NOT_FOUND.exception("no payment " + paymentId));
             Operation op = plan.apply(payment);
+            FinishIds finishIds = FinishIds.take(ids);
             if (!operations.insertPending(op, leaseMillis)) {
                 throw PaymentProblems.OPERATION_IN_PROGRESS.exception("payment " + paymentId
                         + " has an operation waiting for the processor; retry when it has finished").retryAfter(Duration.ofSeconds(1));
             }
-            return new Begun(null, op, payment);
+            return new Begun(null, op, payment, finishIds);
         });
         return run(begun);
     }
@@ -177,12 +182,14 @@ public final class PaymentCommands {
                     + "); the payment " + op.paymentId() + " will be settled within seconds; retry with the same Idempotency-Key to get the result")
                     .with("paymentId", op.paymentId()).retryAfter(Duration.ofMillis(leaseMillis));
         }
-        Optional<OperationFinisher.Finished> finished = finisher.finish(op.id(), op.leaseToken(), outcome);
+        Optional<OperationFinisher.Finished> finished = finisher.finish(op.id(), op.leaseToken(), outcome, begun.finishIds());
         if (finished.isEmpty()) {
             // We were too slow: our lease expired and recovery took over. The key gets its answer from there.
             throw IdempotencyProblems.inUse(op.idempotencyKey());
         }
         metrics.finished(finished.get(), "request");
+        // One line per operation: with the request's trace id, it ties the payment to the gateway and the notification.
+        log.info("{} {} of {}: {} -> {}", op.kind(), op.id(), op.paymentId(), finished.get().from().wire(), finished.get().to().wire());
         return new Answer(finished.get().response(), false);
     }
 
@@ -192,7 +199,7 @@ public final class PaymentCommands {
     }
 
     private Operation newOperation(String paymentId, String kind, long amountMinor, String key) {
-        return new Operation(ids.next("op_"), paymentId, kind, amountMinor, Operation.PENDING, null, key, 1, 1);
+        return new Operation("op_" + ids.nextId(), paymentId, kind, amountMinor, Operation.PENDING, null, key, 1, 1);
     }
 
     private void requireAccount(String id, String type, String currency) {

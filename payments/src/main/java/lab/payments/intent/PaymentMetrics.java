@@ -2,6 +2,7 @@ package lab.payments.intent;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 
 /**
  * Payment meters; tags are bounded (states, reasons of a conflict, who finished), never keys or IDs:
@@ -11,19 +12,25 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class PaymentMetrics {
 
+    /** Every value of the bounded tags, registered at start so a dashboard shows 0 before the first one happens. */
+    static final List<String> CONFLICT_REASONS = List.of("in-flight", "reused");
+    static final List<String> RECOVERY_ACTIONS = List.of("found-at-processor", "resent", "deferred", "lease-lost");
+
     private final MeterRegistry meters;
 
     public PaymentMetrics(MeterRegistry meters) {
         this.meters = meters;
+        replays();
+        CONFLICT_REASONS.forEach(this::conflicts);
+        RECOVERY_ACTIONS.forEach(this::recoveryActions);
     }
 
     void replayed() {
-        Counter.builder("payments.idempotency.replays").description("Requests answered from a stored response").register(meters).increment();
+        replays().increment();
     }
 
     void keyConflict(String reason) {
-        Counter.builder("payments.idempotency.conflicts").description("Requests refused: key in flight (409) or reused with other parameters (422)")
-                .tag("reason", reason).register(meters).increment();
+        conflicts(reason).increment();
     }
 
     void finished(OperationFinisher.Finished finished, String by) {
@@ -38,7 +45,20 @@ public final class PaymentMetrics {
     }
 
     void recovery(String action) {
-        Counter.builder("payments.recovery.actions").description("What the recovery worker did with operations left between phases")
-                .tag("action", action).register(meters).increment();
+        recoveryActions(action).increment();
+    }
+
+    private Counter replays() {
+        return Counter.builder("payments.idempotency.replays").description("Requests answered from a stored response").register(meters);
+    }
+
+    private Counter conflicts(String reason) {
+        return Counter.builder("payments.idempotency.conflicts").description("Requests refused: key in flight (409) or reused with other parameters (422)")
+                .tag("reason", reason).register(meters);
+    }
+
+    private Counter recoveryActions(String action) {
+        return Counter.builder("payments.recovery.actions").description("What the recovery worker did with operations left between phases")
+                .tag("action", action).register(meters);
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import lab.payments.idempotency.StoredResponse;
 import lab.payments.outbox.OutboxEvent;
+import lab.platform.internode.TracePropagation;
 import lab.platform.problem.ProblemType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,10 +18,12 @@ public final class PaymentResponses {
 
     private final JsonMapper json;
     private final String nodeId;
+    private final TracePropagation tracing;
 
-    public PaymentResponses(JsonMapper json, String nodeId) {
+    public PaymentResponses(JsonMapper json, String nodeId, TracePropagation tracing) {
         this.json = json;
         this.nodeId = nodeId;
+        this.tracing = tracing;
     }
 
     public Map<String, Object> view(Payment p) {
@@ -75,12 +78,22 @@ public final class PaymentResponses {
         return new StoredResponse(type.status().value(), "application/problem+json", json.writeValueAsString(body));
     }
 
+    /**
+     * The event of a transition. It names the merchant (the message queue notifies it in
+     * {@code merchant-{merchantId}}) and carries the trace of the request that caused it, in the
+     * payload ({@code traceId}) and for the Kafka record's {@code traceparent} header.
+     */
     OutboxEvent event(String eventId, Payment after, String from, String transactionId) {
         String type = "payment." + after.state().wire();
+        Map<String, String> trace = new LinkedHashMap<>();
+        tracing.injectCurrent(trace::put);
+        String traceparent = trace.get("traceparent");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("eventId", eventId);
         body.put("type", type);
         body.put("paymentId", after.id());
+        body.put("merchantId", after.merchantId());
+        body.put("customerId", after.customerId());
         body.put("paymentVersion", after.version());
         body.put("from", from);
         body.put("to", after.state().wire());
@@ -91,6 +104,9 @@ public final class PaymentResponses {
         body.put("amountRefunded", after.refundedMinor());
         body.put("reason", after.failureReason());
         body.put("occurredAt", Instant.now().toString());
-        return new OutboxEvent(eventId, after.id(), transactionId, type, from, after.state().wire(), json.writeValueAsString(body));
+        // traceparent is "00-<trace id>-<span id>-<flags>".
+        body.put("traceId", traceparent == null ? null : traceparent.split("-")[1]);
+        return new OutboxEvent(eventId, after.id(), transactionId, type, from, after.state().wire(), json.writeValueAsString(body),
+                traceparent);
     }
 }

@@ -6,6 +6,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import lab.payments.processor.ProcessorClient;
 import lab.payments.processor.ProcessorOutcome;
+import lab.platform.ids.IdSource;
+import lab.platform.ids.IdsUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,17 +27,19 @@ public final class RecoveryWorker implements AutoCloseable {
     private final PaymentStore payments;
     private final ProcessorClient processor;
     private final OperationFinisher finisher;
+    private final IdSource ids;
     private final PaymentMetrics metrics;
     private final long leaseMillis;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
     public RecoveryWorker(TransactionTemplate tx, OperationStore operations, PaymentStore payments, ProcessorClient processor,
-                          OperationFinisher finisher, PaymentMetrics metrics, long leaseMillis) {
+                          OperationFinisher finisher, IdSource ids, PaymentMetrics metrics, long leaseMillis) {
         this.tx = tx;
         this.operations = operations;
         this.payments = payments;
         this.processor = processor;
         this.finisher = finisher;
+        this.ids = ids;
         this.metrics = metrics;
         this.leaseMillis = leaseMillis;
     }
@@ -76,7 +80,16 @@ public final class RecoveryWorker implements AutoCloseable {
                     op.attempts(), unknown.why());
             return false;
         }
-        var finished = finisher.finish(op.id(), op.leaseToken(), outcome);
+        FinishIds finishIds;
+        try {
+            finishIds = FinishIds.take(ids);
+        } catch (IdsUnavailableException e) {
+            // The operation keeps its (doubled) lease and is tried again; its outcome stays known at the processor.
+            metrics.recovery("deferred");
+            log.warn("recovery: {} {} of {} is decided but waits for IDs: {}", op.kind(), op.id(), op.paymentId(), e.getMessage());
+            return false;
+        }
+        var finished = finisher.finish(op.id(), op.leaseToken(), outcome, finishIds);
         if (finished.isEmpty()) {
             metrics.recovery("lease-lost");
             return false;

@@ -9,7 +9,7 @@ import lab.payments.idempotency.IdempotencyProblems;
 import lab.payments.idempotency.IdempotentAnswers;
 import lab.payments.idempotency.KeyClaim;
 import lab.payments.idempotency.StoredResponse;
-import lab.payments.ids.IdSource;
+import lab.platform.ids.IdSource;
 import lab.platform.problem.CommonProblems;
 import lab.platform.problem.ProblemType;
 import org.springframework.http.HttpStatus;

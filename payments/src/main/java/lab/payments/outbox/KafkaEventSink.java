@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes to {@code payments.events}, keyed by payment ID (one partition per payment keeps its
- * events in order), with the event ID in a header. The producer is idempotent with acks=all, so
+ * events in order), with the event ID, its type and the request's trace context in headers. The producer is idempotent with acks=all, so
  * its own retries never duplicate; the relay's re-sends after a crash can, and consumers dedupe.
  */
 public final class KafkaEventSink implements EventSink, AutoCloseable {
@@ -30,6 +30,8 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KafkaEventSink.class);
     public static final String EVENT_ID_HEADER = "event-id";
     public static final String EVENT_TYPE_HEADER = "event-type";
+    /** The W3C trace context of the request that wrote the event, so consumers continue its trace. */
+    public static final String TRACEPARENT_HEADER = "traceparent";
 
     private final String bootstrapServers;
     private final String topic;
@@ -62,6 +64,9 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
             ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.paymentId(), event.payload());
             record.headers().add(EVENT_ID_HEADER, event.eventId().getBytes(StandardCharsets.UTF_8));
             record.headers().add(EVENT_TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
+            if (event.traceparent() != null) {
+                record.headers().add(TRACEPARENT_HEADER, event.traceparent().getBytes(StandardCharsets.UTF_8));
+            }
             acks.add(producer.send(record));
         }
         producer.flush();

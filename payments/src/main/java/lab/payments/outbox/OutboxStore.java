@@ -18,17 +18,20 @@ public class OutboxStore {
 
     public void append(OutboxEvent event) {
         jdbc.sql("""
-                INSERT INTO outbox_events (event_id, payment_id, transaction_id, type, from_state, to_state, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                INSERT INTO outbox_events (event_id, payment_id, transaction_id, type, from_state, to_state, payload, traceparent)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(event.eventId(), event.paymentId(), event.transactionId(), event.type(), event.fromState(), event.toState(),
-                        event.payload())
+                        event.payload(), event.traceparent())
                 .update();
     }
 
     public List<PendingEvent> unsent(int limit) {
-        return jdbc.sql("SELECT seq, event_id, payment_id, type, payload FROM outbox_events WHERE sent_at IS NULL ORDER BY seq LIMIT ?")
+        return jdbc.sql("""
+                SELECT seq, event_id, payment_id, type, payload, traceparent FROM outbox_events
+                WHERE sent_at IS NULL ORDER BY seq LIMIT ?""")
                 .param(limit)
-                .query((rs, n) -> new PendingEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)))
+                .query((rs, n) -> new PendingEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6)))
                 .list();
     }
 

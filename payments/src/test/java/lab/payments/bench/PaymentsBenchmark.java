@@ -55,7 +55,7 @@ public final class PaymentsBenchmark {
         ConfigurableApplicationContext app = new SpringApplicationBuilder(PaymentsApplication.class).run(
                 "--server.port=0", "--lab.node.id=payments-1", "--lab.admin.token=" + TestInfrastructure.ADMIN_TOKEN,
                 "--spring.datasource.url=" + infra.jdbcUrl("payments"), "--spring.kafka.bootstrap-servers=" + infra.kafka.getBrokersAsString(),
-                "--payments.processor.url=" + infra.processorUrl, "--payments.reconciliation.interval-millis=3600000",
+                "--payments.processor.url=" + infra.processorUrl, "--payments.ids.urls=" + infra.idGeneratorPeers(), "--payments.reconciliation.interval-millis=3600000",
                 "--logging.level.root=WARN", "--spring.datasource.hikari.maximum-pool-size=" + (clients + 4));
         URI base = URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
         try {

@@ -1,5 +1,6 @@
 package lab.payments.cluster;
 
+import static lab.payments.support.DemoPayment.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,7 +25,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import lab.cluster.LocalCluster;
+import lab.payments.support.DemoPayment;
 import lab.payments.support.DuplicateStorm;
 import lab.payments.support.Http;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,21 +42,44 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
 
 /**
- * Two payments nodes, the processor node, PostgreSQL and Kafka as real processes through the
- * local launcher; nodes are killed with SIGKILL. Every test ends with the whole-history
- * invariants: one charge per payment at the processor, reconciliation with zero anomalies, and
- * every committed event on Kafka (after dedupe by event ID).
+ * Two payments nodes, the processor node, two id-generator nodes (with ZooKeeper), PostgreSQL and
+ * Kafka as real processes through the local launcher; nodes are killed with SIGKILL. Every test
+ * ends with the whole-history invariants: one charge per payment at the processor, reconciliation
+ * with zero anomalies, and every committed event on Kafka (after dedupe by event ID). The payments
+ * nodes prefetch small batches of IDs (40, about eight payments), so they fetch often and an
+ * id-generator kill lands on fetches; the last tests kill the generators.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PaymentsClusterIT {
 
+    private static final int CLIENTS = 6;
+    private static final int ID_BATCH = 40;
+
     private static LocalCluster cluster;
+    private static Instant started;
+    private static final Set<Integer> generatorWorkerIds = new HashSet<>();
+    private static final List<String> createdPaymentIds = new CopyOnWriteArrayList<>();
+
+    /** One request of the history: which key, on which node, when, and what came back. */
+    private record Call(String key, String body, int node, long startNanos, long endNanos, int status, String paymentId) {
+        boolean overlaps(long fromNanos, long toNanos) {
+            return startNanos <= toNanos && endNanos >= fromNanos;
+        }
+    }
 
     @BeforeAll
     static void start() {
-        cluster = LocalCluster.builder().service("processor").service("payments").kafkaBrokers(1).start();
+        started = Instant.now();
+        cluster = LocalCluster.builder().service("id-generator").service("processor").service("payments").kafkaBrokers(1)
+                .env("payments-1", "PAYMENTS_IDGEN_BATCH", Integer.toString(ID_BATCH))
+                .env("payments-2", "PAYMENTS_IDGEN_BATCH", Integer.toString(ID_BATCH))
+                .start();
+        for (String generator : List.of("idgen-1", "idgen-2")) {
+            generatorWorkerIds.add(Http.post(cluster.url(generator), "/ids?count=1", null, null).json().get("workerId").asInt());
+        }
     }
 
     @AfterAll
@@ -66,23 +93,8 @@ class PaymentsClusterIT {
         return cluster.url("payments-" + i);
     }
 
-    private static String body(int n) {
-        return "{\"amount\":" + (100 + n % 5000) + ",\"currency\":\"EUR\",\"customer\":\"cust_" + (1 + n % 1000) + "\",\"merchant\":\"merch_"
-                + (1 + n % 10) + "\"}";
-    }
-
     private static void processorDrill(String json) {
         Http.admin(cluster.url("processor"), json == null ? "DELETE" : "POST", "/admin/faults", cluster.adminToken(), json);
-    }
-
-    /** Retries the same key on the given node until it has a final answer (201), following 409/503 like a client would. */
-    private static Http.Reply untilFinal(URI node, String key, String body) {
-        Http.Reply[] last = new Http.Reply[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-            last[0] = Http.post(node, "/payments", key, body);
-            return last[0].status() == 201;
-        });
-        return last[0];
     }
 
     @Test
@@ -90,8 +102,8 @@ class PaymentsClusterIT {
     void aThousandKeysTimesTwentyDuplicatesOverBothNodesChargeOnceEach() throws Exception {
         int keys = 1000;
         // 20 duplicates per key, alternating between the two nodes.
-        DuplicateStorm.assertChargedOncePerKey(DuplicateStorm.fire("dup-", keys, 20, 5, d -> node(1 + d % 2), PaymentsClusterIT::body),
-                node(2), PaymentsClusterIT::body);
+        DuplicateStorm.assertChargedOncePerKey(DuplicateStorm.fire("dup-", keys, 20, 5, d -> node(1 + d % 2), DemoPayment::body),
+                node(2), DemoPayment::body);
         assertThat(count("SELECT count(*) FROM payments WHERE idempotency_key LIKE 'dup-%'")).isEqualTo(keys);
         assertThat(count("SELECT count(*) FROM ledger_transactions t JOIN payments p ON p.id = t.payment_id WHERE p.idempotency_key LIKE 'dup-%'"))
                 .isEqualTo(keys);
@@ -110,7 +122,7 @@ class PaymentsClusterIT {
             cluster.kill("payments-1");
         }
         processorDrill(null);
-        Http.Reply settled = untilFinal(node(2), key, body(1));
+        Http.Reply settled = Http.postUntilCreated(node(2), key, body(1));
         assertThat(settled.replayed()).isTrue();
         cluster.start("payments-1");
         assertWholeHistoryHolds();
@@ -127,7 +139,7 @@ class PaymentsClusterIT {
             cluster.kill("payments-1");
         }
         processorDrill(null);
-        Http.Reply settled = untilFinal(node(2), key, body(2));
+        Http.Reply settled = Http.postUntilCreated(node(2), key, body(2));
         assertThat(Http.get(cluster.url("processor"), "/charges/" + settled.json().get("id").asString()).json().get("authorizations").asInt())
                 .isEqualTo(1);
         cluster.start("payments-1");
@@ -161,7 +173,7 @@ class PaymentsClusterIT {
             }
             for (String key : keys) {
                 if (count("SELECT count(*) FROM payments WHERE idempotency_key = '" + key + "'") == 1) {
-                    untilFinal(node(2), key, bodyOf(key));
+                    Http.postUntilCreated(node(2), key, bodyOf(key));
                 }
             }
             cluster.start("payments-1");
@@ -185,6 +197,132 @@ class PaymentsClusterIT {
         cluster.start("kafka-1");
         await().atMost(Duration.ofSeconds(90)).until(() -> count("SELECT count(*) FROM outbox_events WHERE sent_at IS NULL") == 0);
         assertWholeHistoryHolds();
+    }
+
+    @Test
+    @Order(6)
+    void oneIdGeneratorKilledUnderLoadCostsAtMostTheRequestsInFlight() throws Exception {
+        List<Call> calls = new CopyOnWriteArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        long killStart;
+        long killEnd;
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                clients.submit(() -> {
+                    for (int i = 0; running.get(); i++) {
+                        String key = "ids-" + UUID.randomUUID();
+                        String body = body(client * 1000 + i);
+                        int n = 1 + (client + i) % 2;
+                        long t0 = System.nanoTime();
+                        Http.Reply reply = Http.post(node(n), "/payments", key, body);
+                        String id = reply.status() == 201 ? reply.json().get("id").asString() : null;
+                        calls.add(new Call(key, body, n, t0, System.nanoTime(), reply.status(), id));
+                    }
+                    return null;
+                });
+            }
+            await().atMost(Duration.ofSeconds(120)).until(() -> created(calls) >= 60);
+            killStart = System.nanoTime();
+            cluster.kill("idgen-2");
+            killEnd = System.nanoTime();
+            long createdAtKill = created(calls);
+            await().atMost(Duration.ofSeconds(180)).until(() -> created(calls) >= createdAtKill + 120);
+            running.set(false);
+        }
+
+        List<Call> failed = calls.stream().filter(c -> c.status() != 201).toList();
+        System.out.printf("[ids drill] %d requests, %d created, %d failed (%d in flight at the kill)%n", calls.size(), created(calls),
+                failed.size(), calls.stream().filter(c -> c.overlaps(killStart, killEnd)).count());
+        assertThat(failed).as("only requests in flight while idgen-2 died may fail").allMatch(c -> c.overlaps(killStart, killEnd));
+        assertThat(failed.size()).isLessThanOrEqualTo(CLIENTS);
+        assertThat(calls.stream().filter(c -> c.status() == 201 && c.startNanos() > killEnd).count())
+                .as("payments kept being created on idgen-1's IDs").isGreaterThanOrEqualTo(100);
+        for (Call call : failed) {
+            createdPaymentIds.add(Http.postUntilCreated(node(call.node()), call.key(), call.body()).json().get("id").asString());
+        }
+        calls.stream().filter(c -> c.paymentId() != null).forEach(c -> createdPaymentIds.add(c.paymentId()));
+        assertIdsUniqueAndIssuedByTheGenerators();
+        assertWholeHistoryHolds();
+    }
+
+    @Test
+    @Order(7)
+    void withNoIdGeneratorAPaymentIsA503ThatWritesNothingAndItsKeyWorksOnceOneIsBack() throws Exception {
+        String earlierKey = "ids-replay-" + UUID.randomUUID();
+        assertThat(Http.post(node(1), "/payments", earlierKey, body(7)).status()).isEqualTo(201);
+        for (String generator : List.of("idgen-1", "idgen-2")) {
+            if (cluster.node(generator).isRunning()) {
+                cluster.kill(generator);
+            }
+        }
+        List<Call> refused = new ArrayList<>();
+        for (int n = 1; n <= 2; n++) {
+            // The IDs in hand (at most one batch) serve a few more payments; then the node must refuse.
+            Http.Reply reply = null;
+            String key = null;
+            String body = null;
+            for (int attempt = 0; attempt < ID_BATCH + 5; attempt++) {
+                key = "ids-down-" + UUID.randomUUID();
+                body = body(attempt);
+                reply = Http.post(node(n), "/payments", key, body);
+                if (reply.status() != 201) {
+                    break;
+                }
+                createdPaymentIds.add(reply.json().get("id").asString());
+            }
+            assertThat(reply.status()).as(reply.body()).isEqualTo(503);
+            assertThat(reply.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(reply.json().get("type").asString()).endsWith("/problems/ids-unavailable");
+            assertThat(reply.headers().firstValue("Retry-After")).isPresent();
+            assertThat(count("SELECT count(*) FROM payments WHERE idempotency_key = '" + key + "'")).isZero();
+            assertThat(count("SELECT count(*) FROM idempotency_keys WHERE key = '" + key + "'")).isZero();
+            refused.add(new Call(key, body, n, 0, 0, reply.status(), null));
+        }
+        Http.Reply replay = Http.post(node(2), "/payments", earlierKey, body(7));
+        assertThat(replay.status()).as("a finished key is still replayed without the id-generator").isEqualTo(201);
+        assertThat(replay.replayed()).isTrue();
+        assertWholeHistoryHolds();
+
+        cluster.start("idgen-1");
+        for (Call call : refused) {
+            Http.Reply created = Http.postUntilCreated(node(call.node()), call.key(), call.body());
+            assertThat(created.replayed()).as("the refused request had not consumed its key").isFalse();
+            createdPaymentIds.add(created.json().get("id").asString());
+        }
+        assertIdsUniqueAndIssuedByTheGenerators();
+        assertWholeHistoryHolds();
+    }
+
+    private static long created(List<Call> calls) {
+        return calls.stream().filter(c -> c.status() == 201).count();
+    }
+
+    /**
+     * Every ID in every table (payments, operations, ledger transactions, events) is distinct after
+     * its prefix, and each payment ID of this run decodes, on a generator, to a time within the run
+     * and to a worker ID one of the two generators held.
+     */
+    private static void assertIdsUniqueAndIssuedByTheGenerators() throws Exception {
+        List<Long> all = new ArrayList<>();
+        try (Connection c = db(); ResultSet rs = c.createStatement().executeQuery("""
+                SELECT id FROM payments UNION ALL SELECT id FROM payment_operations
+                UNION ALL SELECT id FROM ledger_transactions UNION ALL SELECT event_id FROM outbox_events""")) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                all.add(Long.parseLong(id.substring(id.indexOf('_') + 1)));
+            }
+        }
+        assertThat(all).as("no ID issued twice").doesNotHaveDuplicates();
+        URI generator = cluster.url("idgen-1");
+        Instant now = Instant.now().plusSeconds(5); // a generator may issue a few milliseconds ahead of its clock
+        for (String paymentId : createdPaymentIds) {
+            Http.Reply decoded = Http.get(generator, "/ids/" + paymentId.substring("pay_".length()));
+            assertThat(decoded.status()).as(paymentId + ": " + decoded.body()).isEqualTo(200);
+            JsonNode id = decoded.json();
+            assertThat(Instant.ofEpochMilli(id.get("epochMillis").asLong())).as(paymentId).isBetween(started, now);
+            assertThat(generatorWorkerIds).as(paymentId).contains(id.get("workerId").asInt());
+        }
     }
 
     /** Every payment charged once, reconciliation clean on both nodes, every committed event on Kafka. */

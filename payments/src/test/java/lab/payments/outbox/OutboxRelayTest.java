@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class OutboxRelayTest {
 
     private final List<PendingEvent> table = new ArrayList<>(List.of(
-            new PendingEvent(1, "evt_1", "pay_1", "payment.processing", "{}"),
-            new PendingEvent(2, "evt_2", "pay_1", "payment.captured", "{}")));
+            new PendingEvent(1, "evt_1", "pay_1", "payment.processing", "{}", null),
+            new PendingEvent(2, "evt_2", "pay_1", "payment.captured", "{}", null)));
     private final List<PendingEvent> marked = new ArrayList<>();
     private final List<String> published = new ArrayList<>();
 

@@ -37,6 +37,19 @@ public final class Http {
         return send(b.build());
     }
 
+    /**
+     * Posts a payment with the same key until it has its final answer (201), following 409 and 503
+     * the way a client honouring {@code Retry-After} would.
+     */
+    public static Reply postUntilCreated(URI node, String key, String body) {
+        Reply[] last = new Reply[1];
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+            last[0] = post(node, "/payments", key, body);
+            return last[0].status() == 201;
+        });
+        return last[0];
+    }
+
     public static Reply get(URI base, String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60)).GET().build());
     }

@@ -27,6 +27,7 @@ public abstract class PaymentsNodeTest {
         registry.add("spring.datasource.url", () -> infra.jdbcUrl("payments"));
         registry.add("spring.kafka.bootstrap-servers", infra.kafka::getBrokersAsString);
         registry.add("payments.processor.url", infra.processorUrl::toString);
+        registry.add("payments.ids.urls", infra::idGeneratorPeers);
     }
 
     protected URI base() {

@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import lab.cluster.LocalCluster;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * The real servers the single-node integration tests share, started once per test JVM: PostgreSQL
- * 18 (zonky, fsync on), a KRaft Kafka broker in-JVM, and the simulated processor node from its
- * own jar ({@code payments-processor/target/payments-processor.jar}) as a separate process.
+ * 18 (zonky, fsync on), a KRaft Kafka broker in-JVM, the simulated processor node from its own jar
+ * ({@code payments-processor/target/payments-processor.jar}) as a separate process, and ZooKeeper
+ * with one id-generator node ({@code idgen-1}) through the local launcher, for the payments' IDs.
  */
 public final class TestInfrastructure {
 
@@ -29,6 +31,7 @@ public final class TestInfrastructure {
     public final Process processor;
     public final URI processorUrl;
     public final Path processorLog;
+    public final LocalCluster idGenerator;
 
     private TestInfrastructure() throws Exception {
         postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on").setServerConfig("max_connections", "200").start();
@@ -51,7 +54,9 @@ public final class TestInfrastructure {
         processor = builder.start();
         processorUrl = URI.create("http://127.0.0.1:" + port);
         awaitReady(processorUrl, processor, processorLog);
+        idGenerator = LocalCluster.builder().service("id-generator").nodes("idgen-1").start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            idGenerator.close();
             processor.destroy();
             kafka.destroy();
             try {
@@ -71,6 +76,11 @@ public final class TestInfrastructure {
             }
         }
         return instance;
+    }
+
+    /** The id-generator peer list, as {@code payments.ids.urls} takes it. */
+    public String idGeneratorPeers() {
+        return "idgen-1=" + idGenerator.url("idgen-1");
     }
 
     public String jdbcUrl(String database) {

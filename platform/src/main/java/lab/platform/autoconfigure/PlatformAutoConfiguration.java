@@ -59,19 +59,25 @@ public class PlatformAutoConfiguration {
         return CircuitBreakerRegistry.ofDefaults();
     }
 
+    /** W3C trace context on every hop: HTTP between nodes, and Kafka records (outbox, message queue). */
+    @Bean
+    @ConditionalOnMissingBean
+    TracePropagation tracePropagation(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        Tracer t = tracer.getIfAvailable();
+        Propagator p = propagator.getIfAvailable();
+        return t != null && p != null ? new MicrometerTracePropagation(t, p) : TracePropagation.NONE;
+    }
+
     @Bean(destroyMethod = "close")
     InterNodeClient interNodeClient(NodeIdentity identity, FaultRegistry faults, FaultMetrics faultMetrics,
                                     CircuitBreakerRegistry breakers, InterNodeProperties properties, MeterRegistry meters,
-                                    ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+                                    TracePropagation tracing) {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(properties.connectTimeoutMillis()))
                 .executor(executor)
                 .build();
-        Tracer t = tracer.getIfAvailable();
-        Propagator p = propagator.getIfAvailable();
-        TracePropagation tracing = t != null && p != null ? new MicrometerTracePropagation(t, p) : TracePropagation.NONE;
         return new InterNodeClient(identity, http, executor, faults, faultMetrics, breakers, properties.retryPolicy(), meters, tracing);
     }
 

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.random.RandomGenerator;
-import lab.platform.faults.FaultMetrics;
-import lab.platform.faults.FaultRegistry;
-import lab.platform.identity.NodeIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +22,7 @@ class AnyPeerTest {
 
     private final List<HttpServer> servers = new ArrayList<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final InterNodeClient client = client();
+    private final InterNodeClient client = TestPeers.client(meters);
 
     @AfterEach
     void stop() {
@@ -39,7 +32,7 @@ class AnyPeerTest {
 
     @Test
     void aPeerThatRefusesConnectionsIsSkippedEvenForANonIdempotentCall() throws IOException {
-        AnyPeer any = new AnyPeer(client, List.of(deadPeer("idgen-1"), servingPeer("idgen-2", 200)), meters);
+        AnyPeer any = new AnyPeer(client, List.of(TestPeers.deadPeer("idgen-1"), servingPeer("idgen-2", 200)), meters);
         for (int i = 0; i < 4; i++) {
             InterNodeResponse answer = any.send(Duration.ofSeconds(2), (peer, left) -> InterNodeRequest.post(peer, "/ids", left));
             assertThat(answer.status()).isEqualTo(200);
@@ -74,7 +67,7 @@ class AnyPeerTest {
 
     @Test
     void noPeerLeftIsTheLastFailure() throws IOException {
-        AnyPeer any = new AnyPeer(client, List.of(deadPeer("idgen-1"), deadPeer("idgen-2")), meters);
+        AnyPeer any = new AnyPeer(client, List.of(TestPeers.deadPeer("idgen-1"), TestPeers.deadPeer("idgen-2")), meters);
         assertThatThrownBy(() -> any.send(Duration.ofSeconds(2), (peer, left) -> InterNodeRequest.get(peer, "/ids", left)))
                 .isInstanceOfSatisfying(InterNodeException.class,
                         e -> assertThat(e.failure()).isEqualTo(InterNodeException.Failure.CONNECT_FAILED));
@@ -92,23 +85,5 @@ class AnyPeerTest {
         server.start();
         servers.add(server);
         return Peer.of(name, "http://127.0.0.1:" + server.getAddress().getPort());
-    }
-
-    /** A port that was free a moment ago and has no listener: connections are refused. */
-    private static Peer deadPeer(String name) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        return Peer.of(name, "http://127.0.0.1:" + port);
-    }
-
-    private InterNodeClient client() {
-        NodeIdentity self = new NodeIdentity("payments-1", "test");
-        FaultRegistry faults = new FaultRegistry(self, RandomGenerator.getDefault(), List.of());
-        var executor = Executors.newVirtualThreadPerTaskExecutor();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).executor(executor).build();
-        return new InterNodeClient(self, http, executor, faults, new FaultMetrics(meters, faults), CircuitBreakerRegistry.ofDefaults(),
-                new RetryPolicy(2, 5, 2.0, 0.5), meters, TracePropagation.NONE);
     }
 }

@@ -1,4 +1,4 @@
-package lab.mq.publish;
+package lab.platform.ids;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,5 +72,47 @@ class IdBatchPoolTest {
         assertThatThrownBy(pool::nextId).isInstanceOf(IdsUnavailableException.class).hasMessageContaining("connection refused");
         generatorUp.set(true);
         assertThat(pool.nextId()).isGreaterThanOrEqualTo(1010);
+    }
+
+    @Test
+    void requestsThatFindThePoolEmptyShareOneFetch() throws Exception {
+        java.util.concurrent.CountDownLatch fetching = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger slowFetches = new AtomicInteger();
+        IdBatchPool slow = new IdBatchPool(count -> {
+            slowFetches.incrementAndGet();
+            fetching.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return fetcher.fetch(count);
+        }, 10, backgroundWork::add);
+        try (var requests = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Long>> taken = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                taken.add(requests.submit(slow::nextId));
+            }
+            fetching.await();
+            // Let the other seven find the pool empty and join the fetch in flight.
+            org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(200)).until(() -> slowFetches.get() == 1);
+            release.countDown();
+            List<Long> ids = new ArrayList<>();
+            for (var f : taken) {
+                ids.add(f.get());
+            }
+            assertThat(ids).doesNotHaveDuplicates().allMatch(id -> id >= 1000 && id < 1010);
+        }
+        assertThat(slowFetches).hasValue(1);
+    }
+
+    @Test
+    void aFailedSharedFetchFailsEveryRequestWaitingForIt() {
+        generatorUp.set(false);
+        assertThatThrownBy(pool::nextId).isInstanceOf(IdsUnavailableException.class);
+        assertThatThrownBy(pool::nextId).isInstanceOf(IdsUnavailableException.class);
+        generatorUp.set(true);
+        assertThat(pool.nextId()).isEqualTo(1000);
     }
 }

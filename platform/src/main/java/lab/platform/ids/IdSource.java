@@ -1,11 +1,8 @@
-package lab.mq.publish;
+package lab.platform.ids;
 
-/** Where a publish gets its message ID. */
+/** Where a service takes unique 64-bit IDs from (payment IDs, message IDs). */
 public interface IdSource {
 
     /** The next unused ID; throws {@link IdsUnavailableException} when none can be had now. */
     long nextId();
-
-    /** IDs in hand, ready to be used without a call. */
-    int available();
 }
