@@ -62,6 +62,7 @@ public class RingAdminController {
             keyView.put("partition", partition);
             keyView.put("preferenceList", ring.preferenceList(partition));
             keyView.put("writeSet", view.writeSet(partition));
+            keyView.put("fallbacks", view.fallbacks(partition));
             body.put("key", keyView);
         }
         return body;

@@ -42,8 +42,7 @@ public class ResilienceConfiguration {
         PhiAccrualDetector detector = new PhiAccrualDetector(System::currentTimeMillis, PHI_WINDOW, p.gossipIntervalMillis(),
                 p.phiSuspect(), p.phiDown());
         // Peers come and go at runtime (joins): each gets its gauges when this node first hears of it.
-        membership.peers().keySet().forEach(peer -> peerGauges(peer, membership, detector, registry));
-        membership.onChange(state -> state.members().keySet().forEach(peer -> peerGauges(peer, membership, detector, registry)));
+        PerPeerMeters.forEveryPeer(membership, peer -> peerGauges(peer, membership, detector, registry));
         return detector;
     }
 
@@ -74,8 +73,7 @@ public class ResilienceConfiguration {
     HintStore hintStore(KvProperties kv, KvResilienceProperties p, Membership membership, MeterRegistry registry) {
         HintStore store = new RocksDbHintStore(kv.dataDir().resolve("hints"),
                 new HintBounds(p.hintMaxCount(), p.hintMaxBytes(), p.hintMaxAgeMillis()), System::currentTimeMillis);
-        membership.peers().keySet().forEach(target -> hintGauges(target, store, registry));
-        membership.onChange(state -> state.members().keySet().forEach(target -> hintGauges(target, store, registry)));
+        PerPeerMeters.forEveryPeer(membership, target -> hintGauges(target, store, registry));
         Gauge.builder("kv.hints.bound.count", store, s -> s.bounds().maxHints())
                 .description("Most hints held per target").register(registry);
         log.info("hint store open: {} pending, bounds {}", store.pending(), store.bounds());

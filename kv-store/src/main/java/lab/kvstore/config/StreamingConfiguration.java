@@ -33,7 +33,7 @@ public class StreamingConfiguration {
     BytePacer streamPacer(KvResilienceProperties p, MeterRegistry registry) {
         BytePacer pacer = new BytePacer(p.streamMaxBytesPerSecond(), System::nanoTime, Sleeper.REAL);
         Gauge.builder("kv.streaming.bound.bytes.per.second", pacer, BytePacer::bytesPerSecond)
-                .description("The partition streaming bound").baseUnit("bytes").register(registry);
+                .description("The partition streaming bound, bytes per second").register(registry);
         FunctionCounter.builder("kv.streaming.throttled.seconds", pacer, b -> b.waitedNanos() / 1e9)
                 .description("Time streams waited for the bandwidth bound").register(registry);
         return pacer;
@@ -52,10 +52,8 @@ public class StreamingConfiguration {
         Gauge.builder("kv.streaming.partitions.done", progress, StreamProgress::partitionsDone)
                 .description("Partition moves of the change this node drives done").register(registry);
         Gauge.builder("kv.streaming.rate.bytes.per.second", progress, StreamProgress::recentBytesPerSecond)
-                .description("Streaming bytes per second over the last 5 s (the bound's current use)").baseUnit("bytes")
-                .register(registry);
-        membership.peers().keySet().forEach(target -> targetGauges(target, progress, registry));
-        membership.onChange(state -> state.members().keySet().forEach(target -> targetGauges(target, progress, registry)));
+                .description("Streaming bytes per second over the last 5 s (the bound's current use)").register(registry);
+        PerPeerMeters.forEveryPeer(membership, target -> targetGauges(target, progress, registry));
         for (MemberStatus status : MemberStatus.values()) {
             Gauge.builder("kv.ring.members", membership, m -> m.state().members().values().stream()
                             .filter(member -> member.status() == status).count())
