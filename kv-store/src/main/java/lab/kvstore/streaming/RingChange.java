@@ -132,7 +132,7 @@ public final class RingChange {
             return;
         }
         phase = Phase.DRAINING;
-        sleeper.sleepNanos(TimeUnit.MILLISECONDS.toNanos(drainMillis));
+        drainUntilQuiet(me);
         phase = Phase.STREAMING;
         RingView view = membership.view();
         List<PartitionMove> moves = view.next() == null ? List.of() : StreamPlan.moves(view.current(), view.next());
@@ -185,6 +185,28 @@ public final class RingChange {
             }
         }
         return true;
+    }
+
+    /**
+     * Waits out one request deadline with the ring state unchanged and no other change visible.
+     * A change another node started and withdrew meanwhile made coordinators count their joint
+     * quorums against a next ring that is not ours; the streams start only after those writes ended.
+     */
+    private void drainUntilQuiet(Member me) {
+        while (true) {
+            List<String> others = changingNodes(membership.state()).stream().filter(n -> !n.equals(me.node())).toList();
+            if (!others.isEmpty()) {
+                waitingFor = others;
+                sleeper.sleepNanos(TimeUnit.MILLISECONDS.toNanos(retryPauseMillis));
+                continue;
+            }
+            RingState before = membership.state();
+            sleeper.sleepNanos(TimeUnit.MILLISECONDS.toNanos(drainMillis));
+            if (membership.state().equals(before)) {
+                waitingFor = List.of();
+                return;
+            }
+        }
     }
 
     /** Every member of the current or next ring but this node. */

@@ -130,6 +130,29 @@ class RingChangeTest {
     }
 
     @Test
+    void twoJoinsStartedAtOnceDoNotBothProceed() {
+        InMemoryRing ring = new InMemoryRing(SEEDS, List.of("kv-4", "kv-5"));
+        for (int i = 0; i < 100; i++) {
+            write(ring, SEEDS.get(i % 3), "k-" + i, "v" + i);
+        }
+        RingChange first = ring.driver("kv-4", 1_000_000);
+        RingChange second = ring.driver("kv-5", 1_000_000);
+        first.requestJoin();
+        second.requestJoin(); // neither has heard of the other yet
+        ring.gossipUntilConverged();
+
+        second.run();
+        assertThat(second.phase()).isEqualTo(RingChange.Phase.ABORTED);
+        assertThat(second.lastError()).contains("kv-4");
+        first.run();
+        assertThat(first.phase()).isEqualTo(RingChange.Phase.DONE);
+        ring.gossipUntilConverged();
+        assertThat(ring.memberships.get("kv-1").status("kv-5")).contains(MemberStatus.LEFT);
+        assertConvergedRing(ring, List.of("kv-1", "kv-2", "kv-3", "kv-4"));
+        assertEveryWriteOnAQuorumOfItsOwners(ring);
+    }
+
+    @Test
     void anAnnouncementWaitsForEveryMemberAndTheStreamsKeepToTheBound() {
         InMemoryRing ring = new InMemoryRing(SEEDS, List.of("kv-4"));
         for (int i = 0; i < 300; i++) {
