@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.StreamSupport;
 import lab.cluster.LocalCluster;
+import lab.kvstore.version.VersionCodec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -65,6 +66,21 @@ final class KvHttp {
     /** PUT with W=2 and the given context (null for a blind write); returns whether it was acknowledged. */
     boolean write(String node, String key, String value, String context) throws Exception {
         return send(node, "PUT", "/kv/" + key + "?w=2", value, context, false).statusCode() == 204;
+    }
+
+    /** One node's own stored copy of a key (its replica, not a quorum read): the values of its live siblings. */
+    List<String> ownCopy(String node, String key) throws Exception {
+        String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(cluster.url(node).resolve("/internal/kv/" + encoded))
+                .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() == 404) {
+            return List.of();
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(node + " answered " + response.statusCode() + " for its copy of " + key);
+        }
+        return VersionCodec.decode(response.body()).siblings().values().stream().filter(s -> !s.tombstone())
+                .map(s -> new String(s.value(), StandardCharsets.UTF_8)).toList();
     }
 
     /** Every replica of the key answered /admin/replicas with a copy, and the copies' contexts are equal. */
