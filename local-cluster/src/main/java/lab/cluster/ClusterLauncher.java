@@ -134,7 +134,7 @@ public final class ClusterLauncher implements AutoCloseable {
     }
 
     /**
-     * Starts whatever is not running, one node after another so two cores are not swamped.
+     * Starts whatever is not running (standby nodes excepted), one node after another so two cores are not swamped.
      * Kafka brokers are started together and then awaited: a KRaft quorum needs a majority of
      * its voters up before any broker is ready.
      */
@@ -157,7 +157,7 @@ public final class ClusterLauncher implements AutoCloseable {
             progress.accept(describeStart(broker));
         }
         for (ServiceNode node : serviceNodes.values()) {
-            if (!node.isRunning()) {
+            if (!node.isRunning() && !plan.isStandby(node.name())) {
                 node.startAndAwaitReady(plan.readyTimeout());
                 progress.accept(describeStart(node));
             }

@@ -24,7 +24,10 @@ import lab.cluster.topology.TopologyException;
  * What one run of the cluster consists of: which service nodes, which infrastructure, on which
  * ports, with which data directory, token and lifetime. The CLI plans the whole topology on its
  * standard ports; a test plans a subset on free ports. {@code zookeeperTickTime}: the tick of the
- * run's ZooKeeper (2 s unless a test wants sessions of a few seconds).
+ * run's ZooKeeper (2 s unless a test wants sessions of a few seconds). {@code standbyNodes}: service
+ * nodes planned (port, data directory, settings) but not started with the others and not listed in
+ * any node's {@code {{peers:…}}} or {@code {{urls:…}}}; a test starts one later, e.g. a kv node that
+ * then joins the ring at runtime.
  */
 public record ClusterPlan(Topology topology,
                           List<ServiceNodeSpec> serviceNodes,
@@ -37,7 +40,8 @@ public record ClusterPlan(Topology topology,
                           String adminToken,
                           Map<String, Map<String, String>> extraEnvironment,
                           Duration readyTimeout,
-                          Duration zookeeperTickTime) {
+                          Duration zookeeperTickTime,
+                          Set<String> standbyNodes) {
 
     /** A plan whose ZooKeeper (if any) runs with its default tick of 2 s. */
     public ClusterPlan(Topology topology, List<ServiceNodeSpec> serviceNodes, Set<InfraKind> infrastructureKinds,
@@ -48,12 +52,27 @@ public record ClusterPlan(Topology topology,
                 adminToken, extraEnvironment, readyTimeout, ZooKeeperServer.DEFAULT_TICK_TIME);
     }
 
+    /** A plan that starts every service node it has. */
+    public ClusterPlan(Topology topology, List<ServiceNodeSpec> serviceNodes, Set<InfraKind> infrastructureKinds,
+                       int kafkaBrokers, Map<String, Integer> ports, Map<String, Integer> controllerPorts, Path dataRoot,
+                       Lifetime lifetime, String adminToken, Map<String, Map<String, String>> extraEnvironment,
+                       Duration readyTimeout, Duration zookeeperTickTime) {
+        this(topology, serviceNodes, infrastructureKinds, kafkaBrokers, ports, controllerPorts, dataRoot, lifetime,
+                adminToken, extraEnvironment, readyTimeout, zookeeperTickTime, Set.of());
+    }
+
     public ClusterPlan {
         serviceNodes = List.copyOf(serviceNodes);
         infrastructureKinds = infrastructureKinds.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(infrastructureKinds));
         ports = Map.copyOf(ports);
         controllerPorts = Map.copyOf(controllerPorts);
         extraEnvironment = Map.copyOf(extraEnvironment);
+        standbyNodes = standbyNodes == null ? Set.of() : Set.copyOf(standbyNodes);
+        for (String standby : standbyNodes) {
+            if (serviceNodes.stream().noneMatch(n -> n.name().equals(standby))) {
+                throw new TopologyException("standby node " + standby + " is not a service node of this run");
+            }
+        }
         if (zookeeperTickTime == null) {
             zookeeperTickTime = ZooKeeperServer.DEFAULT_TICK_TIME;
         }
@@ -113,7 +132,9 @@ public record ClusterPlan(Topology topology,
     }
 
     public NodeSettings nodeSettings() {
-        return new NodeSettings(topology, Addresses.local(this::portOf), Set.copyOf(nodeNames()));
+        Set<String> listed = new LinkedHashSet<>(nodeNames());
+        listed.removeAll(standbyNodes);
+        return new NodeSettings(topology, Addresses.local(this::portOf), listed);
     }
 
     /** 128 random bits, hex: the bearer token of every node's /admin API for one cluster. */
@@ -121,6 +142,10 @@ public record ClusterPlan(Topology topology,
         byte[] bytes = new byte[16];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    public boolean isStandby(String node) {
+        return standbyNodes.contains(node);
     }
 
     public Path dataDirOf(String node) {

@@ -138,6 +138,7 @@ public final class LocalCluster implements AutoCloseable {
         private final Set<String> nodes = new LinkedHashSet<>();
         private final Set<InfraKind> extraInfrastructure = EnumSet.noneOf(InfraKind.class);
         private final Map<String, Map<String, String>> env = new LinkedHashMap<>();
+        private final Set<String> standby = new LinkedHashSet<>();
         private int kafkaBrokers = 1;
         private Path dataRoot;
         private Duration readyTimeout = Duration.ofSeconds(120);
@@ -173,6 +174,16 @@ public final class LocalCluster implements AutoCloseable {
         /** One broker by default (fast); three to kill a broker and keep a quorum. */
         public Builder kafkaBrokers(int brokers) {
             this.kafkaBrokers = brokers;
+            return this;
+        }
+
+        /**
+         * Service nodes of the run that {@link #start()} does not start and that no node's peer list
+         * names (their own peer list names the others): started later with {@link LocalCluster#start(String)},
+         * e.g. a kv node that then joins the ring at runtime.
+         */
+        public Builder standby(String... names) {
+            standby.addAll(List.of(names));
             return this;
         }
 
@@ -223,7 +234,9 @@ public final class LocalCluster implements AutoCloseable {
                         .filter(n -> nodes.isEmpty() || nodes.contains(n.name()))
                         .forEach(chosen::add);
             }
-            for (String node : nodes) {
+            Set<String> named = new LinkedHashSet<>(nodes);
+            named.addAll(standby);
+            for (String node : named) {
                 ServiceNodeSpec spec = top.serviceNode(node).orElseThrow(() -> new TopologyException(
                         "unknown service node '" + node + "'; service nodes: "
                                 + top.serviceNodes().stream().map(ServiceNodeSpec::name).toList()));
@@ -257,7 +270,7 @@ public final class LocalCluster implements AutoCloseable {
             }
             return new ClusterPlan(top, chosen, kinds, kafkaBrokers, ports, controllerPorts,
                     dataRoot != null ? dataRoot : freshDataRoot(), Lifetime.BOUND_TO_JVM, ClusterPlan.randomAdminToken(), env, readyTimeout,
-                    zookeeperTickTime);
+                    zookeeperTickTime, standby);
         }
 
         private static Path freshDataRoot() {

@@ -12,7 +12,7 @@ import lab.platform.internode.InterNodeClient;
 import lab.platform.internode.InterNodeRequest;
 import lab.platform.internode.InterNodeResponse;
 
-/** Anti-entropy calls over the platform client (deadlines, breakers, the partition fault). */
+/** Anti-entropy and partition-stream calls over the platform client (deadlines, breakers, the partition fault). */
 public final class HttpAntiEntropyTransport implements AntiEntropyTransport {
 
     private static final String OCTETS = "application/octet-stream";
@@ -51,6 +51,12 @@ public final class HttpAntiEntropyTransport implements AntiEntropyTransport {
     public void push(String peer, int partition, List<StoredEntry> entries, long timeoutMillis) {
         call(InterNodeRequest.put(membership.peer(peer), "/internal/antientropy/" + partition + "/entries",
                 Duration.ofMillis(timeoutMillis)).body(EntriesCodec.encode(entries), OCTETS), timeoutMillis);
+    }
+
+    /** Asks a node to drop its stale copy of a partition it is about to gain (see StreamTransport). */
+    public void dropStaleCopy(String peer, int partition, long timeoutMillis) {
+        call(InterNodeRequest.delete(membership.peer(peer), "/internal/partitions/" + partition + "/stale-copy",
+                Duration.ofMillis(timeoutMillis)), timeoutMillis);
     }
 
     private byte[] call(InterNodeRequest request, long timeoutMillis) {

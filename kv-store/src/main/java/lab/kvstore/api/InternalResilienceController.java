@@ -12,7 +12,7 @@ import lab.kvstore.antientropy.EntriesCodec;
 import lab.kvstore.handoff.HintReplayer;
 import lab.kvstore.handoff.HintStore;
 import lab.kvstore.membership.Gossiper;
-import lab.kvstore.membership.HeartbeatTableCodec;
+import lab.kvstore.membership.GossipMessage;
 import lab.kvstore.replication.HttpReplicaTransport;
 import lab.kvstore.replication.KvMetrics;
 import lab.kvstore.replication.Replica;
@@ -22,6 +22,7 @@ import lab.kvstore.version.VersionCodec;
 import lab.platform.problem.CommonProblems;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -52,7 +53,13 @@ public class InternalResilienceController {
 
     @PostMapping("/internal/gossip")
     public ResponseEntity<byte[]> gossip(HttpServletRequest request) throws IOException {
-        byte[] answer = HeartbeatTableCodec.encode(gossiper.receive(HeartbeatTableCodec.decode(body(request))));
+        GossipMessage message;
+        try {
+            message = GossipMessage.decode(body(request));
+        } catch (IllegalArgumentException e) {
+            throw CommonProblems.MALFORMED_REQUEST.exception("not a gossip message: " + e.getMessage());
+        }
+        byte[] answer = gossiper.receive(message).encode();
         return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(answer);
     }
 
@@ -68,6 +75,20 @@ public class InternalResilienceController {
             throw CommonProblems.SERVICE_UNAVAILABLE_TYPE.exception("the hint queue for " + target + " is at its bound "
                     + hints.bounds() + "; pending " + hints.pending().get(target));
         }
+        return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * A node streaming a partition here asks this node to drop an old copy first. Refused for a
+     * partition this node replicates now: that copy is live data, never stale.
+     */
+    @DeleteMapping("/internal/partitions/{partition}/stale-copy")
+    public ResponseEntity<Void> dropStaleCopy(@PathVariable int partition) {
+        if (membership.ring().preferenceList(checked(partition)).contains(membership.self())) {
+            throw KvProblems.NOT_A_GAINER.exception(membership.self() + " replicates partition " + partition
+                    + " in its current ring; its copy is not stale");
+        }
+        replica.dropPartition(partition);
         return ResponseEntity.noContent().build();
     }
 

@@ -3,6 +3,7 @@ package lab.kvstore.api;
 import jakarta.servlet.http.HttpServletRequest;
 import lab.kvstore.replication.QuorumNotReachedException;
 import lab.kvstore.replication.TooManySiblingsException;
+import lab.kvstore.streaming.RingChangeRefusedException;
 import lab.platform.problem.GlobalProblemHandler;
 import lab.platform.problem.ProblemException;
 import org.springframework.core.Ordered;
@@ -30,6 +31,11 @@ public class KvProblemAdvice {
     @ExceptionHandler(TooManySiblingsException.class)
     public ResponseEntity<Object> siblings(TooManySiblingsException e, HttpServletRequest request) {
         return problems.handleProblem(KvProblems.of(e), request);
+    }
+
+    @ExceptionHandler(RingChangeRefusedException.class)
+    public ResponseEntity<Object> ringChange(RingChangeRefusedException e, HttpServletRequest request) {
+        return problems.handleProblem(KvProblems.RING_CHANGE_REFUSED.exception(e.getMessage()), request);
     }
 
     /** A problem a forwarded-to coordinator answered, rethrown here with its type and members. */

@@ -21,6 +21,10 @@ public final class KvProblems {
     public static final ProblemType INVALID_KEY = new ProblemType("invalid-key", BAD_REQUEST, "Invalid key");
     public static final ProblemType INVALID_CONTEXT = new ProblemType("invalid-context", BAD_REQUEST, "Invalid X-Context");
     public static final ProblemType KEY_NOT_FOUND = new ProblemType("key-not-found", NOT_FOUND, "Key not found");
+    public static final ProblemType RING_CHANGE_REFUSED =
+            new ProblemType("ring-change-refused", CONFLICT, "Ring change refused");
+    public static final ProblemType NOT_A_GAINER =
+            new ProblemType("partition-replicated-here", CONFLICT, "This node replicates the partition");
 
     private KvProblems() {
     }

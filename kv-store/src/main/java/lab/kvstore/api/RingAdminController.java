@@ -11,6 +11,7 @@ import lab.kvstore.replication.Replica;
 import lab.kvstore.replication.ReplicaTransport;
 import lab.kvstore.ring.Membership;
 import lab.kvstore.ring.Ring;
+import lab.kvstore.ring.RingView;
 import lab.kvstore.version.VersionedValue;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -34,26 +35,48 @@ public class RingAdminController {
 
     @GetMapping("/admin/ring")
     public Map<String, Object> ring(@RequestParam(required = false) String key) {
-        Ring ring = membership.ring();
+        RingView view = membership.view();
+        Ring ring = view.current();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("node", membership.self());
-        body.put("nodes", membership.peers().isEmpty()
-                ? Map.of(membership.self(), "local")
-                : membership.peers().entrySet().stream().collect(
-                        java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().baseUrl().toString(),
-                                (a, b) -> a, java.util.TreeMap::new)));
+        body.put("digest", membership.state().digest());
+        body.put("members", membership.state().members().values().stream().map(m -> Map.of(
+                "node", m.node(), "url", m.url().toString(), "status", m.status(), "version", m.version())).toList());
+        body.put("nodes", ring.nodes());
         body.put("replicationFactor", ring.replicationFactor());
+        body.put("configuredReplicationFactor", membership.replicationFactor());
         body.put("partitions", ring.partitionCount());
+        body.put("partitionsBelowReplicationFactor", partitionsBelow(ring, membership.replicationFactor()));
         body.put("tokensPerNode", ring.tokensPerNode());
         body.put("primaryPartitions", ring.primaryPartitions());
         body.put("replicaPartitions", ring.replicaPartitions());
+        if (view.changing()) {
+            body.put("nextNodes", view.next().nodes());
+            body.put("nextReplicaPartitions", view.next().replicaPartitions());
+        }
         if (key != null) {
             byte[] bytes = KeyRules.keyBytes(key);
             int partition = ring.partitionOf(bytes);
-            body.put("key", Map.of("key", key, "partition", partition,
-                    "preferenceList", ring.preferenceList(partition)));
+            Map<String, Object> keyView = new LinkedHashMap<>();
+            keyView.put("key", key);
+            keyView.put("partition", partition);
+            keyView.put("preferenceList", ring.preferenceList(partition));
+            keyView.put("writeSet", view.writeSet(partition));
+            keyView.put("fallbacks", view.fallbacks(partition));
+            body.put("key", keyView);
         }
         return body;
+    }
+
+    /** Partitions whose preference list has fewer distinct nodes than the configured N (0 in a healthy ring). */
+    private static long partitionsBelow(Ring ring, int replicationFactor) {
+        long below = 0;
+        for (int p = 0; p < ring.partitionCount(); p++) {
+            if (new java.util.HashSet<>(ring.preferenceList(p)).size() < replicationFactor) {
+                below++;
+            }
+        }
+        return below;
     }
 
     /** Each replica's own copy of a key, uncombined: where siblings and divergence are visible. */

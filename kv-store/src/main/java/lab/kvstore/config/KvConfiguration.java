@@ -1,6 +1,7 @@
 package lab.kvstore.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
 import java.time.Clock;
 import lab.kvstore.api.RemoteProblemException;
 import lab.kvstore.handoff.SloppyQuorum;
@@ -11,6 +12,7 @@ import lab.kvstore.replication.KvMetrics;
 import lab.kvstore.replication.Replica;
 import lab.kvstore.replication.ReplicaTransport;
 import lab.kvstore.ring.Membership;
+import lab.kvstore.ring.RingStateFile;
 import lab.kvstore.storage.ReplicaStorage;
 import lab.kvstore.storage.RocksDbStorage;
 import lab.platform.identity.NodeIdentity;
@@ -22,6 +24,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the plain-Java store into Spring: storage, ring, replica, coordinator, transport, metrics, readiness. */
@@ -39,9 +42,17 @@ public class KvConfiguration {
     }
 
     @Bean
-    Membership membership(KvProperties properties, NodeIdentity identity) {
-        Membership membership = new Membership(identity.nodeId(), Peer.parseList(properties.seeds()),
-                properties.partitions(), properties.tokensPerNode(), properties.replicationFactor());
+    Membership membership(KvProperties properties, NodeIdentity identity, Environment environment) {
+        URI advertised = properties.advertisedUrl() == null || properties.advertisedUrl().isBlank()
+                ? URI.create("http://127.0.0.1:" + environment.getProperty("server.port", "8080"))
+                : URI.create(properties.advertisedUrl());
+        Membership membership = new Membership(identity.nodeId(), advertised, Peer.parseList(properties.seeds()),
+                properties.partitions(), properties.tokensPerNode(), properties.replicationFactor(),
+                new RingStateFile(properties.dataDir().resolve("ring-state")));
+        if (membership.status(identity.nodeId()).isEmpty()) {
+            log.info("{} is not in its seed list: it serves through the ring {} and joins on POST /admin/join (advertising {})",
+                    identity.nodeId(), membership.ring().nodes(), advertised);
+        }
         if (membership.ring().replicationFactor() < properties.replicationFactor()) {
             log.warn("only {} node(s) in the ring: N is {} instead of the configured {}", membership.ring().nodes().size(),
                     membership.ring().replicationFactor(), properties.replicationFactor());
@@ -70,7 +81,7 @@ public class KvConfiguration {
     @Bean
     Coordinator coordinator(NodeIdentity identity, Membership membership, Replica replica, ReplicaTransport transport,
                             KvMetrics metrics, SloppyQuorum sloppyQuorum, ReadRepair readRepair) {
-        return new Coordinator(identity.nodeId(), membership::ring, replica, transport, metrics, sloppyQuorum, readRepair);
+        return new Coordinator(identity.nodeId(), membership::view, replica, transport, metrics, sloppyQuorum, readRepair);
     }
 
     /** Ready once storage is open and the ring is known; never waits for peers (they start after us). */
@@ -78,6 +89,7 @@ public class KvConfiguration {
     HealthIndicator kvStore(ReplicaStorage storage, Membership membership) {
         return () -> storage.isOpen()
                 ? Health.up().withDetail("ringNodes", membership.ring().nodes())
+                        .withDetail("ringState", membership.state().digest())
                         .withDetail("replicationFactor", membership.ring().replicationFactor()).build()
                 : Health.down().withDetail("storage", "closed").build();
     }

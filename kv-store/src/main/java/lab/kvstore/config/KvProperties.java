@@ -15,11 +15,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxSiblings           the most concurrent versions a key may have before writes that do not resolve them fail
  * @param partitions            fixed ring partitions (a power of two; fixed for a data directory's life)
  * @param tokensPerNode         virtual-node tokens each node places on the ring
+ * @param advertisedUrl         how other nodes reach this one (KV_ADVERTISED_URL); only used when this node is
+ *                              not in its own seed list (it is about to join); empty: http://127.0.0.1:&lt;server.port&gt;
  */
 @ConfigurationProperties("kv")
 public record KvProperties(String seeds, Path dataDir, int replicationFactor, int defaultReadQuorum,
                            int defaultWriteQuorum, long requestTimeoutMillis, int maxSiblings, int partitions,
-                           int tokensPerNode) {
+                           int tokensPerNode, String advertisedUrl) {
 
     public KvProperties {
         if (requestTimeoutMillis < 1) {

@@ -18,10 +18,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param antiEntropyIntervalMillis  one partition synchronised every this long (the repair rate bound); 0 disables
  * @param merkleSegments             leaves per partition tree (a power of two)
  * @param collectTombstones          delete tombstones that every replica is known to hold
+ * @param streamMaxBytesPerSecond    the partition streaming bound of a join or leave (bytes read plus bytes sent)
+ * @param streamBatchBytes           entries sent to a partition's new owner per call, at most about this many bytes
+ * @param ringChangeRetryMillis      pause before a join/leave retries an unconfirmed announcement or a failed stream
  */
 @ConfigurationProperties("kv.resilience")
 public record KvResilienceProperties(long gossipIntervalMillis, int gossipFanOut, double phiSuspect, double phiDown,
                                      long hintMaxCount, long hintMaxBytes, long hintMaxAgeMillis,
                                      long hintReplayIntervalMillis, int hintReplayBatch, boolean readRepair,
-                                     long antiEntropyIntervalMillis, int merkleSegments, boolean collectTombstones) {
+                                     long antiEntropyIntervalMillis, int merkleSegments, boolean collectTombstones,
+                                     long streamMaxBytesPerSecond, long streamBatchBytes, long ringChangeRetryMillis) {
 }

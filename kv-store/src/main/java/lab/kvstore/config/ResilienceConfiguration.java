@@ -41,46 +41,51 @@ public class ResilienceConfiguration {
     PhiAccrualDetector failureDetector(KvResilienceProperties p, Membership membership, MeterRegistry registry) {
         PhiAccrualDetector detector = new PhiAccrualDetector(System::currentTimeMillis, PHI_WINDOW, p.gossipIntervalMillis(),
                 p.phiSuspect(), p.phiDown());
-        for (String peer : membership.ring().nodes()) {
-            if (peer.equals(membership.self())) {
-                continue;
-            }
-            Gauge.builder("kv.membership.phi", detector, d -> {
-                        double phi = d.phi(peer);
-                        return Double.isNaN(phi) ? -1 : phi;
-                    })
-                    .description("Phi-accrual suspicion of a peer as this node sees it (-1: never heard from)")
-                    .tag("peer", peer).register(registry);
-            for (PeerState state : PeerState.values()) {
-                Gauge.builder("kv.membership.state", detector, d -> d.state(peer) == state ? 1 : 0)
-                        .description("1 for the state this node believes the peer is in")
-                        .tag("peer", peer).tag("state", state.name().toLowerCase()).register(registry);
-            }
-        }
+        // Peers come and go at runtime (joins): each gets its gauges when this node first hears of it.
+        PerPeerMeters.forEveryPeer(membership, peer -> peerGauges(peer, membership, detector, registry));
         return detector;
+    }
+
+    private static void peerGauges(String peer, Membership membership, PhiAccrualDetector detector, MeterRegistry registry) {
+        if (peer.equals(membership.self())) {
+            return;
+        }
+        Gauge.builder("kv.membership.phi", detector, d -> {
+                    double phi = d.phi(peer);
+                    return Double.isNaN(phi) ? -1 : phi;
+                })
+                .description("Phi-accrual suspicion of a peer as this node sees it (-1: never heard from)")
+                .tag("peer", peer).register(registry);
+        for (PeerState state : PeerState.values()) {
+            Gauge.builder("kv.membership.state", detector, d -> d.state(peer) == state ? 1 : 0)
+                    .description("1 for the state this node believes the peer is in")
+                    .tag("peer", peer).tag("state", state.name().toLowerCase()).register(registry);
+        }
     }
 
     @Bean
     Gossiper gossiper(KvResilienceProperties p, Membership membership, InterNodeClient client, PhiAccrualDetector detector) {
-        return new Gossiper(membership.self(), membership.ring().nodes(), p.gossipFanOut(),
-                new HttpGossipTransport(client, membership), detector, System.currentTimeMillis(), new Random());
+        return new Gossiper(membership, p.gossipFanOut(), new HttpGossipTransport(client, membership), detector,
+                System.currentTimeMillis(), new Random());
     }
 
     @Bean(destroyMethod = "close")
     HintStore hintStore(KvProperties kv, KvResilienceProperties p, Membership membership, MeterRegistry registry) {
         HintStore store = new RocksDbHintStore(kv.dataDir().resolve("hints"),
                 new HintBounds(p.hintMaxCount(), p.hintMaxBytes(), p.hintMaxAgeMillis()), System::currentTimeMillis);
-        for (String target : membership.ring().nodes()) {
-            Gauge.builder("kv.hints.pending", store, s -> s.pending().getOrDefault(target, new HintStore.Pending(0, 0)).hints())
-                    .description("Hints held on this node for the target").tag("target", target).register(registry);
-            Gauge.builder("kv.hints.pending.bytes", store, s -> s.pending().getOrDefault(target, new HintStore.Pending(0, 0)).bytes())
-                    .description("Bytes of hints held on this node for the target").baseUnit("bytes").tag("target", target)
-                    .register(registry);
-        }
+        PerPeerMeters.forEveryPeer(membership, target -> hintGauges(target, store, registry));
         Gauge.builder("kv.hints.bound.count", store, s -> s.bounds().maxHints())
                 .description("Most hints held per target").register(registry);
         log.info("hint store open: {} pending, bounds {}", store.pending(), store.bounds());
         return store;
+    }
+
+    private static void hintGauges(String target, HintStore store, MeterRegistry registry) {
+        Gauge.builder("kv.hints.pending", store, s -> s.pending().getOrDefault(target, new HintStore.Pending(0, 0)).hints())
+                .description("Hints held on this node for the target").tag("target", target).register(registry);
+        Gauge.builder("kv.hints.pending.bytes", store, s -> s.pending().getOrDefault(target, new HintStore.Pending(0, 0)).bytes())
+                .description("Bytes of hints held on this node for the target").baseUnit("bytes").tag("target", target)
+                .register(registry);
     }
 
     @Bean

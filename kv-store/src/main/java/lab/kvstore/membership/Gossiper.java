@@ -6,21 +6,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import lab.kvstore.ring.Membership;
 
 /**
- * Heartbeat gossip. Every round this node bumps its own heartbeat and exchanges its whole table
- * with {@code fanOut} random peers (push-pull); any heartbeat newer than the one known, whoever
- * relayed it, counts as a sign of life for the failure detector. So a peer this node cannot
- * reach directly but others can is not declared down, and a peer nobody hears from is.
+ * Heartbeat and ring-state gossip. Every round this node bumps its own heartbeat and exchanges
+ * its whole table and ring state with {@code fanOut} random peers (push-pull); any heartbeat newer
+ * than the one known, whoever relayed it, counts as a sign of life for the failure detector, and
+ * the ring states merge ({@link Membership#merge}), so a join or leave reaches every node. A peer
+ * this node cannot reach directly but others can is not declared down, and a peer nobody hears
+ * from is.
  *
- * <p>Bounded: one table of at most the ring's nodes per exchange, {@code fanOut} exchanges per round.
+ * <p>Bounded: one table and one ring state of at most the known nodes per exchange, {@code fanOut}
+ * exchanges per round. Whom it talks to follows the ring state ({@link Membership#gossipTargets}).
  */
 public final class Gossiper {
 
-    private final String self;
-    private final List<String> peers;
+    private final Membership membership;
     private final int fanOut;
     private final GossipTransport transport;
     private final PhiAccrualDetector detector;
@@ -30,42 +34,51 @@ public final class Gossiper {
     private final Map<String, Heartbeat> table = new ConcurrentHashMap<>();
     private final AtomicLong roundsCompleted = new AtomicLong();
 
-    public Gossiper(String self, List<String> nodes, int fanOut, GossipTransport transport, PhiAccrualDetector detector,
+    public Gossiper(Membership membership, int fanOut, GossipTransport transport, PhiAccrualDetector detector,
                     long generation, Random random) {
         if (fanOut < 1) {
             throw new IllegalArgumentException("gossip fan-out must be at least 1");
         }
-        this.self = self;
-        this.peers = nodes.stream().filter(n -> !n.equals(self)).toList();
+        this.membership = membership;
         this.fanOut = fanOut;
         this.transport = transport;
         this.detector = detector;
         this.generation = generation;
         this.random = random;
-        table.put(self, new Heartbeat(generation, 0));
+        table.put(membership.self(), new Heartbeat(generation, 0));
     }
 
     /** One round: bump our heartbeat, exchange with up to {@code fanOut} random peers. */
     public void round(long timeoutMillis) {
-        table.put(self, new Heartbeat(generation, version.incrementAndGet()));
-        List<String> shuffled = new ArrayList<>(peers);
+        table.put(membership.self(), new Heartbeat(generation, version.incrementAndGet()));
+        List<String> shuffled = new ArrayList<>(peers());
         Collections.shuffle(shuffled, random);
         for (String peer : shuffled.subList(0, Math.min(fanOut, shuffled.size()))) {
-            transport.exchange(peer, snapshot(), timeoutMillis).thenAccept(this::merge);
+            exchange(peer, timeoutMillis);
         }
         roundsCompleted.incrementAndGet();
     }
 
-    /** A peer's table arrived (its push or its answer to ours); answers with ours. */
-    public Map<String, Heartbeat> receive(Map<String, Heartbeat> remote) {
-        merge(remote);
-        return snapshot();
+    /** One exchange with one peer; completes with the peer's message once it is merged here. */
+    public CompletableFuture<GossipMessage> exchange(String peer, long timeoutMillis) {
+        return transport.exchange(peer, message(), timeoutMillis).thenApply(answer -> {
+            merge(answer);
+            return answer;
+        });
     }
 
-    synchronized void merge(Map<String, Heartbeat> remote) {
-        remote.forEach((node, heartbeat) -> {
-            if (node.equals(self) || !peers.contains(node)) {
-                return; // our own entry is authoritative; strangers are not members (no runtime join yet)
+    /** A peer's message arrived (its push or its answer to ours); answers with ours. */
+    public GossipMessage receive(GossipMessage remote) {
+        merge(remote);
+        return message();
+    }
+
+    synchronized void merge(GossipMessage remote) {
+        membership.merge(remote.ring());
+        List<String> peers = peers();
+        remote.heartbeats().forEach((node, heartbeat) -> {
+            if (node.equals(membership.self()) || !peers.contains(node)) {
+                return; // our own entry is authoritative; strangers are not gossiped with
             }
             Heartbeat known = table.get(node);
             if (heartbeat.isNewerThan(known)) {
@@ -78,16 +91,20 @@ public final class Gossiper {
         });
     }
 
+    public GossipMessage message() {
+        return new GossipMessage(new TreeMap<>(table), membership.state());
+    }
+
     public Map<String, Heartbeat> snapshot() {
         return new TreeMap<>(table);
     }
 
     public String self() {
-        return self;
+        return membership.self();
     }
 
     public List<String> peers() {
-        return peers;
+        return membership.gossipTargets();
     }
 
     public int fanOut() {

@@ -1,7 +1,6 @@
 package lab.kvstore.membership;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import lab.kvstore.ring.Membership;
 import lab.platform.internode.InterNodeClient;
@@ -19,15 +18,15 @@ public final class HttpGossipTransport implements GossipTransport {
     }
 
     @Override
-    public CompletableFuture<Map<String, Heartbeat>> exchange(String node, Map<String, Heartbeat> table, long timeoutMillis) {
+    public CompletableFuture<GossipMessage> exchange(String node, GossipMessage message, long timeoutMillis) {
         InterNodeRequest request = InterNodeRequest.post(membership.peer(node), "/internal/gossip", Duration.ofMillis(timeoutMillis))
                 .noRetry()
-                .body(HeartbeatTableCodec.encode(table), "text/plain");
+                .body(message.encode(), "text/plain");
         return client.sendAsync(request).thenApply(response -> {
             if (response.status() != 200) {
                 throw new IllegalStateException(node + " answered gossip with " + response.status());
             }
-            return HeartbeatTableCodec.decode(response.body());
+            return GossipMessage.decode(response.body());
         });
     }
 }

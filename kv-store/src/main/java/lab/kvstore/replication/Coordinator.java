@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import lab.kvstore.handoff.SloppyQuorum;
 import lab.kvstore.repair.ReadRepair;
 import lab.kvstore.ring.Ring;
+import lab.kvstore.ring.RingView;
 import lab.kvstore.version.VersionedValue;
 
 /**
@@ -31,7 +32,7 @@ public final class Coordinator {
     private static final long LATE_REPAIR_TIMEOUT_MILLIS = 2000;
 
     private final String self;
-    private final Supplier<Ring> ring;
+    private final Supplier<RingView> ring;
     private final Replica local;
     private final ReplicaTransport transport;
     private final KvMetrics metrics;
@@ -40,11 +41,12 @@ public final class Coordinator {
 
     /** Part 1's coordinator: strict quorums, no hints, no read repair. */
     public Coordinator(String self, Supplier<Ring> ring, Replica local, ReplicaTransport transport, KvMetrics metrics) {
-        this(self, ring, local, transport, metrics, null, new ReadRepair(self, local, transport, metrics, false));
+        this(self, () -> RingView.stable(ring.get()), local, transport, metrics, null,
+                new ReadRepair(self, local, transport, metrics, false));
     }
 
     /** @param sloppyQuorum null for strict quorums whatever the request says */
-    public Coordinator(String self, Supplier<Ring> ring, Replica local, ReplicaTransport transport, KvMetrics metrics,
+    public Coordinator(String self, Supplier<RingView> ring, Replica local, ReplicaTransport transport, KvMetrics metrics,
                        SloppyQuorum sloppyQuorum, ReadRepair readRepair) {
         this.self = self;
         this.ring = ring;
@@ -60,7 +62,7 @@ public final class Coordinator {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        Ring current = ring.get();
+        Ring current = ring.get().current();
         int partition = current.partitionOf(keyBytes);
         List<String> replicas = current.preferenceList(partition);
         requireQuorumInRange("r", readQuorum, replicas.size());
@@ -115,14 +117,14 @@ public final class Coordinator {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         byte[] keyBytes = command.key().getBytes(StandardCharsets.UTF_8);
-        Ring current = ring.get();
-        int partition = current.partitionOf(keyBytes);
-        List<String> replicas = current.preferenceList(partition);
+        RingView view = ring.get();
+        int partition = view.current().partitionOf(keyBytes);
+        List<String> replicas = view.current().preferenceList(partition);
         requireQuorumInRange("w", command.writeQuorum(), replicas.size());
         String outcome = "error";
         try {
             WriteResult result = replicas.contains(self)
-                    ? coordinate(command, partition, keyBytes, replicas, deadline)
+                    ? coordinate(command, partition, keyBytes, view, deadline)
                     : forward(command, replicas, deadline);
             outcome = "ok";
             return result;
@@ -137,15 +139,22 @@ public final class Coordinator {
         }
     }
 
-    private WriteResult coordinate(WriteCommand command, int partition, byte[] keyBytes, List<String> replicas, long deadline) {
+    /**
+     * Stores the write here, then sends it to the rest of the write set. While a node joins or
+     * leaves, the write set is the current and the next preference list together, and the write
+     * is acknowledged only once W nodes of each hold it: whichever list reads use when the move
+     * completes, a read quorum meets it.
+     */
+    private WriteResult coordinate(WriteCommand command, int partition, byte[] keyBytes, RingView view, long deadline) {
         long localStart = System.nanoTime();
         VersionedValue delta = local.coordinateWrite(partition, keyBytes, command);
         metrics.replicaCall(self, command.type(), true, System.nanoTime() - localStart);
         QuorumWait<Void> wait = new QuorumWait<>();
         wait.addAnswered(self, null);
-        SloppyQuorum.Write fanOut = sloppyQuorum == null ? null : sloppyQuorum.write(ring.get().fallbacks(partition),
+        SloppyQuorum.Write fanOut = sloppyQuorum == null ? null : sloppyQuorum.write(view.fallbacks(partition),
                 command.strict(), command.key(), keyBytes, delta, deadline);
-        for (String node : replicas) {
+        List<String> writeSet = view.writeSet(partition);
+        for (String node : writeSet) {
             if (!node.equals(self)) {
                 CompletableFuture<Void> call = fanOut == null
                         ? transport.apply(node, command.key(), delta, remainingMillis(deadline))
@@ -153,13 +162,16 @@ public final class Coordinator {
                 wait.add(node, timed(node, command.type(), call));
             }
         }
-        QuorumWait.Outcome<Void> outcome = wait.await(command.writeQuorum(), deadline);
-        if (outcome.answers().size() < command.writeQuorum()) {
+        List<List<String>> quorumSets = view.writeQuorumSets(partition);
+        QuorumWait.Outcome<Void> outcome = wait.awaitEach(quorumSets, command.writeQuorum(), deadline);
+        int acknowledged = (int) quorumSets.stream()
+                .mapToLong(set -> set.stream().filter(outcome.answers()::containsKey).count()).min().orElse(0);
+        if (acknowledged < command.writeQuorum()) {
             // This node stored the write before fanning out, so a failed write is always indeterminate here.
-            throw new QuorumNotReachedException(command.type(), command.writeQuorum(), outcome.answers().size(),
-                    outcome.answers().size(), true, outcome.timedOut(), replicas, outcome.failures());
+            throw new QuorumNotReachedException(command.type(), command.writeQuorum(), acknowledged,
+                    outcome.answers().size(), true, outcome.timedOut(), writeSet, outcome.failures());
         }
-        return new WriteResult(delta.context(), self, outcome.answers().size());
+        return new WriteResult(delta.context(), self, acknowledged);
     }
 
     /**
@@ -223,6 +235,6 @@ public final class Coordinator {
 
     /** Replicas of a key, for the operator API. */
     public List<String> replicasOf(String key) {
-        return new ArrayList<>(ring.get().preferenceList(key.getBytes(StandardCharsets.UTF_8)));
+        return new ArrayList<>(ring.get().current().preferenceList(key.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,11 +1,13 @@
 package lab.kvstore.replication;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 
 /**
  * Collects the answers of calls fanned out to replicas until enough succeeded, enough failed
@@ -35,10 +37,27 @@ final class QuorumWait<T> {
     }
 
     Outcome<T> await(int needed, long deadlineNanos) {
+        return await(deadlineNanos, (answers, failures) -> answers.size() >= needed,
+                (answers, failures) -> asked - failures.size() >= needed);
+    }
+
+    /**
+     * Waits until {@code needed} nodes of every group answered (a joint quorum: each of the
+     * current and the next preference list while a node joins or leaves); gives up as soon as
+     * some group has too many failures to get there.
+     */
+    Outcome<T> awaitEach(List<List<String>> groups, int needed, long deadlineNanos) {
+        return await(deadlineNanos,
+                (answers, failures) -> groups.stream().allMatch(g -> g.stream().filter(answers::containsKey).count() >= needed),
+                (answers, failures) -> groups.stream().allMatch(g -> g.stream().filter(n -> !failures.containsKey(n)).count() >= needed));
+    }
+
+    private Outcome<T> await(long deadlineNanos, BiPredicate<Map<String, T>, Map<String, String>> met,
+                             BiPredicate<Map<String, T>, Map<String, String>> stillPossible) {
         Map<String, T> answers = new LinkedHashMap<>();
         Map<String, String> failures = new LinkedHashMap<>();
         boolean timedOut = false;
-        while (answers.size() < needed && asked - failures.size() >= needed) {
+        while (!met.test(answers, failures) && stillPossible.test(answers, failures)) {
             long remainingNanos = deadlineNanos - System.nanoTime();
             Answer<T> answer = null;
             if (remainingNanos > 0) {

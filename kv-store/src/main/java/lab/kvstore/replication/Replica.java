@@ -105,6 +105,21 @@ public final class Replica {
         }
     }
 
+    /**
+     * Deletes every key of a partition that is unchanged since the scan (a write joined in
+     * meanwhile keeps its key); returns how many went. Only for a partition this node does not
+     * replicate: the caller checks that.
+     */
+    public int dropPartition(int partition) {
+        int dropped = 0;
+        for (lab.kvstore.storage.StoredEntry entry : storage.scan(partition)) {
+            if (deleteIfUnchanged(partition, entry.key(), entry.value())) {
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
     /** Every key of a partition, in key order. */
     public java.util.List<lab.kvstore.storage.StoredEntry> scan(int partition) {
         return storage.scan(partition);
