@@ -64,8 +64,14 @@ public class KvConfiguration {
     }
 
     @Bean
-    KvMetrics kvMetrics(MeterRegistry registry, ReplicaStorage storage) {
-        return new MicrometerKvMetrics(registry, storage);
+    KvMetrics kvMetrics(MeterRegistry registry, ReplicaStorage storage, Membership membership, NodeIdentity identity) {
+        MicrometerKvMetrics metrics = new MicrometerKvMetrics(registry, storage);
+        PerPeerMeters.forEveryPeer(membership, peer -> {
+            if (!peer.equals(identity.nodeId())) {
+                metrics.registerPeer(peer);
+            }
+        });
+        return metrics;
     }
 
     @Bean

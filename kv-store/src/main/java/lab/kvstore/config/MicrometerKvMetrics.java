@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import lab.kvstore.replication.KvMetrics;
 import lab.kvstore.storage.ReplicaStorage;
@@ -18,6 +19,10 @@ import lab.kvstore.storage.ReplicaStorage;
  * {@code kv.storage.keys}, {@code kv.storage.bytes}.
  */
 public final class MicrometerKvMetrics implements KvMetrics {
+
+    private static final List<String> HINT_DROP_REASONS = List.of("full", "expired");
+    private static final List<String> EXCHANGE_OUTCOMES = List.of("in-sync", "repaired", "failed");
+    private static final List<String> READ_REPAIR_MODES = List.of("blocking", "async");
 
     private final MeterRegistry registry;
     private final DistributionSummary siblingsPerRead;
@@ -47,6 +52,10 @@ public final class MicrometerKvMetrics implements KvMetrics {
                 .description("Bytes held by this node: SST files plus memtables")
                 .baseUnit("bytes")
                 .register(registry);
+        for (String mode : READ_REPAIR_MODES) {
+            registry.counter("kv.read.repairs", "mode", mode);
+        }
+        registry.counter("kv.tombstones.collected");
     }
 
     @Override
@@ -90,6 +99,23 @@ public final class MicrometerKvMetrics implements KvMetrics {
     @Override
     public void storageWrite(long nanos) {
         storageWrites.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Creates a peer's hint and anti-entropy counters at 0, so a dashboard panel or an alert on a
+     * rare event reads 0 from the start instead of "No data" until the first one.
+     */
+    void registerPeer(String peer) {
+        registry.counter("kv.hints.written", "target", peer);
+        registry.counter("kv.hints.replayed", "target", peer);
+        for (String reason : HINT_DROP_REASONS) {
+            registry.counter("kv.hints.dropped", "target", peer, "reason", reason);
+        }
+        for (String outcome : EXCHANGE_OUTCOMES) {
+            registry.counter("kv.antientropy.exchanges", "peer", peer, "outcome", outcome);
+        }
+        registry.counter("kv.antientropy.segments.differing", "peer", peer);
+        registry.counter("kv.antientropy.keys.repaired", "peer", peer);
     }
 
     @Override
