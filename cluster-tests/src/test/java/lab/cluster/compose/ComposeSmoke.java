@@ -40,6 +40,8 @@ public final class ComposeSmoke {
             new ServiceCheck("kv-1", "PUT", "/kv/compose-smoke", "value", Set.of(204), "kv-1", 8301, "kv-3"),
             new ServiceCheck("processor", "GET", "/actuator/health/readiness", "", Set.of(200), "processor", 8490, null),
             new ServiceCheck("payments-1", "GET", "/accounts/merch_1", "", Set.of(200), "payments-1", 8401, "payments-2"),
+            new ServiceCheck("mq-1", "POST", "/channels/compose-smoke/messages", "{\"sender\":\"smoke\",\"text\":\"hello\"}",
+                    Set.of(201), "mq-1", 8501, "mq-2"),
             // Through the edge: a route to the id-generator.
             new ServiceCheck("gateway", "POST", "/ids?count=1", "", Set.of(200), "gateway", 8080, null));
     /** Infrastructure nodes the issue names for the kill drill, with the service node that must keep answering. */
@@ -160,7 +162,7 @@ public final class ComposeSmoke {
 
     private int status(String method, int port, String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + portOffset) + path))
-                .header("Content-Type", "text/plain")
+                .header("Content-Type", body.startsWith("{") ? "application/json" : "text/plain")
                 .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .timeout(Duration.ofSeconds(5)).build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

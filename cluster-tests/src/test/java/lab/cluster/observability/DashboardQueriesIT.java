@@ -6,19 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import lab.cluster.LocalCluster;
 import lab.cluster.infra.FreePorts;
@@ -28,8 +19,6 @@ import lab.cluster.prometheus.PrometheusServer;
 import lab.cluster.topology.ServiceNodeSpec;
 import lab.cluster.topology.Topology;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every PromQL expression of every dashboard and alert rule, against a live system: every
@@ -51,10 +40,7 @@ class DashboardQueriesIT {
     private static final Duration SETTLE = Duration.ofSeconds(120);
     private static final int NODES_PER_SERVICE = 3;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final JsonMapper json = JsonMapper.builder().build();
     private final ObservabilityFiles files = ObservabilityFiles.ofRepository();
-    private URI prometheusUrl;
 
     @Test
     void everyPanelAndAlertRuleQueryReturnsDataFromALiveCluster() throws Exception {
@@ -77,13 +63,13 @@ class DashboardQueriesIT {
             Process load = null;
             try {
                 prometheus.startAndAwaitReady(Duration.ofSeconds(60));
-                prometheusUrl = prometheus.url();
+                LivePrometheus live = new LivePrometheus(prometheus.url());
                 load = backgroundLoad(cluster.url("gateway"));
 
                 await("every node scraped").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
-                        .untilAsserted(() -> assertThat(values("sum(up)")).containsExactly((double) nodes.size()));
+                        .untilAsserted(() -> assertThat(live.values("sum(up)")).containsExactly((double) nodes.size()));
                 await("every panel answers, healthy cluster under load").atMost(SETTLE).pollInterval(Duration.ofSeconds(3))
-                        .untilAsserted(() -> assertThat(queriesWithoutData(panels)).isEmpty());
+                        .untilAsserted(() -> assertThat(live.queriesWithoutData(panels)).isEmpty());
 
                 List<String> killed = topology.services().stream().filter(s -> s.nodes().size() > 1)
                         .map(s -> chosen.stream().filter(n -> s.nodes().stream().anyMatch(sn -> sn.name().equals(n))).toList().getLast())
@@ -91,13 +77,13 @@ class DashboardQueriesIT {
                 killed.forEach(cluster::kill);
 
                 await("NodeDown fires for every killed node").atMost(SETTLE).pollInterval(Duration.ofSeconds(2))
-                        .untilAsserted(() -> assertThat(firing("NodeDown")).containsAll(killed));
+                        .untilAsserted(() -> assertThat(live.firing("NodeDown")).containsAll(killed));
                 await("every panel answers after the kill drill").atMost(SETTLE).pollInterval(Duration.ofSeconds(3))
-                        .untilAsserted(() -> assertThat(queriesWithoutData(panels)).isEmpty());
+                        .untilAsserted(() -> assertThat(live.queriesWithoutData(panels)).isEmpty());
                 await("every metric name a panel or rule reads exists").atMost(SETTLE).pollInterval(Duration.ofSeconds(3))
-                        .untilAsserted(() -> assertThat(missingMetricNames(panels, rules)).isEmpty());
+                        .untilAsserted(() -> assertThat(live.missingMetricNames(panels, rules)).isEmpty());
                 await("every rule evaluated without error").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2))
-                        .untilAsserted(() -> assertThat(unhealthyRules(rules)).isEmpty());
+                        .untilAsserted(() -> assertThat(live.unhealthyRules(rules)).isEmpty());
             } finally {
                 if (load != null) {
                     stop(load);
@@ -131,71 +117,5 @@ class DashboardQueriesIT {
         if (!load.waitFor(30, TimeUnit.SECONDS)) {
             load.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    private List<String> queriesWithoutData(List<ObservabilityFiles.Query> queries) throws Exception {
-        List<String> empty = new ArrayList<>();
-        for (ObservabilityFiles.Query query : queries) {
-            JsonNode answer = query(query.runnable());
-            if (!"success".equals(answer.path("status").asString())) {
-                empty.add(query + " -> " + answer.path("error").asString());
-            } else if (answer.path("data").path("result").isEmpty()) {
-                empty.add(query + " -> no data");
-            }
-        }
-        return empty;
-    }
-
-    private Set<String> missingMetricNames(List<ObservabilityFiles.Query> panels, List<ObservabilityFiles.Rule> rules) throws Exception {
-        Set<String> known = new TreeSet<>();
-        get("/api/v1/label/__name__/values").path("data").forEach(n -> known.add(n.asString()));
-        Set<String> missing = new LinkedHashSet<>();
-        panels.forEach(q -> ObservabilityFiles.metricNames(q.expr()).stream().filter(n -> !known.contains(n))
-                .forEach(n -> missing.add(n + " (" + q.source() + " / " + q.title() + ")")));
-        rules.forEach(r -> ObservabilityFiles.metricNames(r.expr()).stream().filter(n -> !known.contains(n))
-                .forEach(n -> missing.add(n + " (" + r.file() + " / " + r.name() + ")")));
-        return missing;
-    }
-
-    /** Rules Prometheus did not load, or that did not evaluate cleanly. */
-    private List<String> unhealthyRules(List<ObservabilityFiles.Rule> rules) throws Exception {
-        Set<String> loaded = new LinkedHashSet<>();
-        List<String> unhealthy = new ArrayList<>();
-        for (JsonNode group : get("/api/v1/rules").path("data").path("groups")) {
-            for (JsonNode rule : group.path("rules")) {
-                loaded.add(rule.path("name").asString());
-                if (!"ok".equals(rule.path("health").asString())) {
-                    unhealthy.add(rule.path("name").asString() + ": " + rule.path("health").asString() + " " + rule.path("lastError").asString());
-                }
-            }
-        }
-        rules.stream().filter(r -> !loaded.contains(r.name())).forEach(r -> unhealthy.add(r.name() + ": not loaded from " + r.file()));
-        return unhealthy;
-    }
-
-    private Set<String> firing(String alert) throws Exception {
-        Set<String> instances = new TreeSet<>();
-        for (JsonNode a : get("/api/v1/alerts").path("data").path("alerts")) {
-            if (alert.equals(a.path("labels").path("alertname").asString()) && "firing".equals(a.path("state").asString())) {
-                instances.add(a.path("labels").path("instance").asString());
-            }
-        }
-        return instances;
-    }
-
-    private List<Double> values(String promql) throws Exception {
-        List<Double> values = new ArrayList<>();
-        query(promql).path("data").path("result").forEach(r -> values.add(Double.parseDouble(r.path("value").get(1).asString())));
-        return values;
-    }
-
-    private JsonNode query(String promql) throws Exception {
-        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
-    }
-
-    private JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(prometheusUrl.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return json.readTree(response.body());
     }
 }
