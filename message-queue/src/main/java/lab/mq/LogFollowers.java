@@ -67,6 +67,10 @@ final class LogFollowers implements MessageLog.Followers {
         return sequencer;
     }
 
+    SequencerStallDetector stalls() {
+        return stalls;
+    }
+
     @Override
     public void close() {
         SequencerWatch running = watch;

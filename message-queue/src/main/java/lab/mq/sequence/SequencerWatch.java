@@ -20,6 +20,7 @@ public final class SequencerWatch implements AutoCloseable {
 
     private final Admin admin;
     private final ScheduledExecutorService scheduler;
+    private volatile boolean closed;
 
     public SequencerWatch(KafkaSettings kafka, SequencerStreams streams, SequencerStallDetector detector, Clock clock) {
         Properties p = new Properties();
@@ -35,13 +36,15 @@ public final class SequencerWatch implements AutoCloseable {
             try {
                 detector.check(offsets, clock.millis());
             } catch (RuntimeException unreadable) {
-                // The broker did not answer; the last verdict stands until it does.
-                log.warn("sequencer watch: {}", unreadable.getMessage());
+                // The broker did not answer; the last verdict stands until it does. (On close the read is interrupted.)
+                if (!closed) {
+                    log.warn("sequencer watch: {}", unreadable.getMessage());
+                }
                 return;
             }
             String after = detector.problem();
             if (after != null && before == null) {
-                log.error("{}; see the sequencer's producer warnings above (docs/message-queue.md, 'A stalled sequencer')", after);
+                log.error("{}; see the sequencer producer's warnings above and docs/message-queue.md, 'The sequencer stall of the long drill'", after);
             } else if (after == null && before != null) {
                 log.info("sequencer progressing again");
             }
@@ -50,6 +53,7 @@ public final class SequencerWatch implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         scheduler.shutdownNow();
         admin.close(Duration.ofSeconds(5));
     }
