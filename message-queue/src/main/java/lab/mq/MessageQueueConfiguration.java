@@ -21,6 +21,7 @@ import lab.mq.publish.PublishSettings;
 import lab.mq.publish.Publisher;
 import lab.mq.sequence.SequencerEvents;
 import lab.mq.sequence.SequencerSettings;
+import lab.mq.sequence.SequencerStallDetector;
 import lab.platform.identity.NodeIdentity;
 import lab.platform.ids.IdBatchPool;
 import lab.platform.ids.IdGeneratorFetcher;
@@ -88,9 +89,16 @@ class MessageQueueConfiguration {
     }
 
     @Bean
+    SequencerStallDetector sequencerStallDetector(SequencerSettings sequencer, MeterRegistry meters) {
+        return new SequencerStallDetector(sequencer.stallAfter(), meters);
+    }
+
+    @Bean
     LogFollowers logFollowers(KafkaSettings kafka, SequencerSettings sequencer, MeterRegistry meters,
-                              @Value("${mq.store.dir}") Path dataDir, NodeIdentity identity, Materializer materializer) {
-        return new LogFollowers(kafka, sequencer, new SequencerEvents(meters), dataDir.resolve("streams"), identity.nodeId(), materializer);
+                              @Value("${mq.store.dir}") Path dataDir, NodeIdentity identity, Materializer materializer,
+                              SequencerStallDetector stalls) {
+        return new LogFollowers(kafka, sequencer, new SequencerEvents(meters), dataDir.resolve("streams"), identity.nodeId(), materializer,
+                stalls);
     }
 
     @Bean(destroyMethod = "close")
@@ -122,10 +130,15 @@ class MessageQueueConfiguration {
     }
 
     @Bean
-    HealthIndicator messageLogHealthIndicator(MessageLog log) {
+    HealthIndicator messageLogHealthIndicator(MessageLog log, SequencerStallDetector stalls) {
         return () -> {
             String problem = log.status();
-            return problem == null ? Health.up().build() : Health.outOfService().withDetail("reason", problem).build();
+            if (problem == null) {
+                return Health.up().build();
+            }
+            // A stalled sequencer is a failure to act on (it does not heal by waiting), not a node still starting.
+            return stalls.problem() != null ? Health.down().withDetail("reason", problem).build()
+                    : Health.outOfService().withDetail("reason", problem).build();
         };
     }
 

@@ -43,7 +43,8 @@ class NodeStatusController {
         body.put("status", problem == null ? "following the log" : problem);
         SequencerStreams sequencer = followers.sequencer();
         body.put("sequencer", sequencer == null ? Map.of("state", "not started")
-                : Map.of("state", sequencer.state().name(), "activeTasks", sequencer.activeTasks()));
+                : Map.of("state", sequencer.state().name(), "activeTasks", sequencer.activeTasks(),
+                        "stalledPartitions", followers.stalls().stalledPartitions(), "backlog", followers.stalls().backlog()));
         body.put("materializer", Map.of("caughtUp", materializer.caughtUp(), "lagByPartition", materializer.lagByPartition()));
         body.put("storeChannels", store.channelCount());
         body.put("connections", fanOut.connectionCount());

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class SequencerStreams implements AutoCloseable {
 
     public static final String APPLICATION_ID = "mq-sequencer";
+    /** How long the sequencer's producer retries one batch before the task is re-run from its last commit. */
+    static final java.time.Duration DELIVERY_TIMEOUT = java.time.Duration.ofMinutes(2);
     private static final Logger log = LoggerFactory.getLogger(SequencerStreams.class);
 
     private final KafkaStreams streams;
@@ -56,7 +58,7 @@ public final class SequencerStreams implements AutoCloseable {
         return topology;
     }
 
-    private static Properties properties(KafkaSettings kafka, SequencerSettings settings, int brokers, Path stateDir, String nodeId) {
+    static Properties properties(KafkaSettings kafka, SequencerSettings settings, int brokers, Path stateDir, String nodeId) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         p.put(StreamsConfig.CLIENT_ID_CONFIG, "mq-sequencer-" + nodeId);
@@ -73,6 +75,11 @@ public final class SequencerStreams implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1500");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0");
+        // Streams' exactly-once default is to retry a batch forever; issue 9's stall was such a batch, rejected for minutes
+        // while the task stayed RUNNING. With a deadline the send fails, Streams marks the task corrupted, aborts the
+        // transaction (nothing of it becomes visible), restores the state from the changelog and sequences the same
+        // requests again from the committed offsets: the same numbers, no gap, no repeat.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), Long.toString(DELIVERY_TIMEOUT.toMillis()));
         return p;
     }
 
@@ -82,6 +89,14 @@ public final class SequencerStreams implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** The partitions of {@code mq.publish} whose task is active on this node. */
+    public java.util.Set<Integer> ownedPartitions() {
+        java.util.Set<Integer> owned = new java.util.TreeSet<>();
+        streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task -> task.topicPartitions().stream()
+                .filter(tp -> tp.topic().equals(KafkaSettings.PUBLISH_TOPIC)).forEach(tp -> owned.add(tp.partition()))));
+        return owned;
     }
 
     public int activeTasks() {
