@@ -56,12 +56,19 @@ class TwoNodesIT {
         node2 = new InJvmNode("ratelimit-2", port2, second);
     }
 
-    /** Whatever an earlier test did to Redis: it runs, and both nodes enforce globally and see each other. */
+    /**
+     * Whatever an earlier test did to Redis: it runs, and both nodes enforce globally and see each
+     * other. Each poll sends one decision through the node: a Redis breaker left half-open by the
+     * previous test closes only after calls succeed through it. The condition must hold for longer
+     * than the peer-liveness grace after start-up (3 s), so a peer counts as live because a probe
+     * reached it, not because no probe was due yet.
+     */
     @BeforeEach
     void redisUpAndNodesGlobal() {
         redis.ensureRunning();
         for (InJvmNode node : List.of(node1, node2)) {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            await().atMost(Duration.ofSeconds(30)).during(Duration.ofMillis(3500)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                http.post(node.uri("/limits/default/precondition/acquire"));
                 var status = http.admin("GET", node.uri("/admin/limiter"), null).json();
                 return "closed".equals(status.get("redis").get("breaker").asString())
                         && status.get("liveNodes").asInt() == 2
