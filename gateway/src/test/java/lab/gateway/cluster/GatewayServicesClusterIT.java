@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
@@ -44,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
  * gateway to the notification in its merchant's channel; and a kv node is killed under load.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("drill") // over two minutes on 2 cores: ./mvnw verify -Pdrills
 class GatewayServicesClusterIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.StreamSupport;
 import lab.cluster.LocalCluster;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -22,6 +23,7 @@ import tools.jackson.databind.JsonNode;
  * every partition has N distinct replicas, every replica of every key holds the same copy, and the
  * last acknowledged value of every key reads back from every node.
  */
+@Tag("drill") // over two minutes on 2 cores: ./mvnw verify -Pdrills
 class RingChangeClusterIT {
 
     private static final List<String> SEEDS = List.of("kv-1", "kv-2", "kv-3");
