@@ -9,8 +9,10 @@ import lab.kvstore.repair.ReadRepair;
 import lab.kvstore.replication.Coordinator;
 import lab.kvstore.replication.HttpReplicaTransport;
 import lab.kvstore.replication.KvMetrics;
+import lab.kvstore.replication.ReadFanOut;
 import lab.kvstore.replication.Replica;
 import lab.kvstore.replication.ReplicaTransport;
+import lab.kvstore.replication.SpeculativeReadDelay;
 import lab.kvstore.ring.Membership;
 import lab.kvstore.ring.RingStateFile;
 import lab.kvstore.storage.ReplicaStorage;
@@ -86,8 +88,13 @@ public class KvConfiguration {
 
     @Bean
     Coordinator coordinator(NodeIdentity identity, Membership membership, Replica replica, ReplicaTransport transport,
-                            KvMetrics metrics, SloppyQuorum sloppyQuorum, ReadRepair readRepair) {
-        return new Coordinator(identity.nodeId(), membership::view, replica, transport, metrics, sloppyQuorum, readRepair);
+                            KvMetrics metrics, SloppyQuorum sloppyQuorum, ReadRepair readRepair, KvProperties properties) {
+        ReadFanOut readFanOut = new ReadFanOut(ReadFanOut.Mode.parse(properties.readFanOut()),
+                new SpeculativeReadDelay(properties.speculativeReadMinMillis(), properties.speculativeReadMaxMillis()));
+        log.info("reads ask {} replicas{}", readFanOut.mode() == ReadFanOut.Mode.ALL ? "all N" : "R",
+                readFanOut.mode() == ReadFanOut.Mode.ALL ? "" : ", one more after " + properties.speculativeReadMinMillis() + "–"
+                        + properties.speculativeReadMaxMillis() + " ms (the recent p99 of replica reads) or a failure");
+        return new Coordinator(identity.nodeId(), membership::view, replica, transport, metrics, sloppyQuorum, readRepair, readFanOut);
     }
 
     /** Ready once storage is open and the ring is known; never waits for peers (they start after us). */

@@ -23,6 +23,7 @@ public final class MicrometerKvMetrics implements KvMetrics {
     private static final List<String> HINT_DROP_REASONS = List.of("full", "expired");
     private static final List<String> EXCHANGE_OUTCOMES = List.of("in-sync", "repaired", "failed");
     private static final List<String> READ_REPAIR_MODES = List.of("blocking", "async");
+    private static final List<String> SPECULATION_REASONS = List.of("failed", "slow");
 
     private final MeterRegistry registry;
     private final DistributionSummary siblingsPerRead;
@@ -56,6 +57,21 @@ public final class MicrometerKvMetrics implements KvMetrics {
             registry.counter("kv.read.repairs", "mode", mode);
         }
         registry.counter("kv.tombstones.collected");
+        for (String reason : SPECULATION_REASONS) {
+            speculativeReadCounter(reason);
+        }
+    }
+
+    private Counter speculativeReadCounter(String reason) {
+        return Counter.builder("kv.read.speculative")
+                .description("Reads that asked one more replica than R: one failed, or was slower than the recent p99")
+                .tag("reason", reason)
+                .register(registry);
+    }
+
+    @Override
+    public void speculativeRead(String reason) {
+        speculativeReadCounter(reason).increment();
     }
 
     @Override

@@ -38,16 +38,17 @@ public final class Coordinator {
     private final KvMetrics metrics;
     private final SloppyQuorum sloppyQuorum;
     private final ReadRepair readRepair;
+    private final ReadFanOut readFanOut;
 
     /** Part 1's coordinator: strict quorums, no hints, no read repair. */
     public Coordinator(String self, Supplier<Ring> ring, Replica local, ReplicaTransport transport, KvMetrics metrics) {
         this(self, () -> RingView.stable(ring.get()), local, transport, metrics, null,
-                new ReadRepair(self, local, transport, metrics, false));
+                new ReadRepair(self, local, transport, metrics, false), ReadFanOut.all());
     }
 
     /** @param sloppyQuorum null for strict quorums whatever the request says */
     public Coordinator(String self, Supplier<RingView> ring, Replica local, ReplicaTransport transport, KvMetrics metrics,
-                       SloppyQuorum sloppyQuorum, ReadRepair readRepair) {
+                       SloppyQuorum sloppyQuorum, ReadRepair readRepair, ReadFanOut readFanOut) {
         this.self = self;
         this.ring = ring;
         this.local = local;
@@ -55,9 +56,13 @@ public final class Coordinator {
         this.metrics = metrics;
         this.sloppyQuorum = sloppyQuorum;
         this.readRepair = readRepair;
+        this.readFanOut = readFanOut;
     }
 
-    /** Reads from all N replicas and answers with the join of the first R answers. */
+    /**
+     * Asks the key's replicas as {@link ReadFanOut} says (R of them, then one more when one fails
+     * or is slow; or all N) and answers with the join of the first R answers.
+     */
     public ReadResult read(String key, int readQuorum, long timeoutMillis) {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -68,20 +73,32 @@ public final class Coordinator {
         requireQuorumInRange("r", readQuorum, replicas.size());
         QuorumWait<VersionedValue> wait = new QuorumWait<>();
         Map<String, CompletableFuture<VersionedValue>> calls = new LinkedHashMap<>();
-        for (String node : replicas) {
+        List<String> order = readFanOut.order(self, replicas);
+        List<String> first = order.subList(0, readFanOut.initialAsks(readQuorum, order.size()));
+        // Remote calls go out before the local read, so the hop and the local lookup overlap.
+        for (String node : first) {
             if (!node.equals(self)) {
-                CompletableFuture<VersionedValue> call = timed(node, "get", transport.read(node, key, remainingMillis(deadline)));
-                calls.put(node, call);
-                wait.add(node, call);
+                askReplica(node, key, deadline, wait, calls);
             }
         }
-        if (replicas.contains(self)) {
+        if (first.contains(self)) {
             long localStart = System.nanoTime();
             VersionedValue value = local.read(partition, keyBytes);
             metrics.replicaCall(self, "get", true, System.nanoTime() - localStart);
             wait.addAnswered(self, value);
         }
-        QuorumWait.Outcome<VersionedValue> outcome = wait.await(readQuorum, deadline);
+        QuorumWait.Outcome<VersionedValue> outcome;
+        while (true) {
+            boolean spare = wait.asked() < order.size();
+            long until = spare ? Math.min(deadline, System.nanoTime() + readFanOut.speculateAfterNanos()) : deadline;
+            outcome = wait.await(readQuorum, until);
+            if (outcome.answers().size() >= readQuorum || !spare || System.nanoTime() - deadline >= 0) {
+                break;
+            }
+            // A replica failed, or is slower than reads usually are: ask the next one (speculative retry).
+            metrics.speculativeRead(outcome.timedOut() ? "slow" : "failed");
+            askReplica(order.get(wait.asked()), key, deadline, wait, calls);
+        }
         if (outcome.answers().size() < readQuorum) {
             metrics.operation("get", outcome.timedOut() ? "timeout" : "quorum-not-reached", System.nanoTime() - start);
             throw new QuorumNotReachedException("get", readQuorum, outcome.answers().size(), 0, false, outcome.timedOut(),
@@ -101,15 +118,29 @@ public final class Coordinator {
                     true, replicas, failures);
         }
         VersionedValue quorumValue = merged;
+        Map<String, VersionedValue> quorumAnswers = outcome.answers();
         calls.forEach((node, call) -> {
-            if (!outcome.answers().containsKey(node)) {
+            if (!quorumAnswers.containsKey(node)) {
                 call.thenAccept(late -> readRepair.repairLate(partition, key, keyBytes, node, late, quorumValue,
                         LATE_REPAIR_TIMEOUT_MILLIS));
             }
         });
         metrics.siblingsRead(merged.siblings().size());
         metrics.operation("get", "ok", System.nanoTime() - start);
-        return new ReadResult(merged, Map.copyOf(outcome.answers()));
+        return new ReadResult(merged, Map.copyOf(quorumAnswers));
+    }
+
+    private void askReplica(String node, String key, long deadline, QuorumWait<VersionedValue> wait,
+                            Map<String, CompletableFuture<VersionedValue>> calls) {
+        long sent = System.nanoTime();
+        CompletableFuture<VersionedValue> call = timed(node, "get", transport.read(node, key, remainingMillis(deadline)))
+                .whenComplete((value, failure) -> {
+                    if (failure == null) {
+                        readFanOut.remoteReadTook(System.nanoTime() - sent);
+                    }
+                });
+        calls.put(node, call);
+        wait.add(node, call);
     }
 
     /** Puts or deletes; acknowledged once W of the key's replicas stored it durably. */

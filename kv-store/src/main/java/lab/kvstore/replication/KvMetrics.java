@@ -45,6 +45,10 @@ public interface KvMetrics {
     default void readRepair(String mode) {
     }
 
+    /** A read asked one more replica than it first did: {@code reason} "failed" (a replica refused) or "slow". */
+    default void speculativeRead(String reason) {
+    }
+
     /** One anti-entropy exchange of a partition with a peer: outcome "in-sync", "repaired" or "failed". */
     default void antiEntropyExchange(String peer, String outcome, int segmentsDiffering, int keysRepaired) {
     }

@@ -13,18 +13,21 @@ import java.util.function.BiPredicate;
  * Collects the answers of calls fanned out to replicas until enough succeeded, enough failed
  * that success became impossible, or the deadline passed, whichever comes first. Late answers
  * are still delivered to their futures (where part 2's read repair can use them); this only
- * stops waiting.
+ * stops waiting. A wait may be resumed after more calls were added (a speculative read asks one
+ * more replica and waits on): what arrived before is kept.
  */
 final class QuorumWait<T> {
 
     private record Answer<T>(String node, T value, Throwable failure) {
     }
 
-    /** What had arrived when the wait ended. */
+    /** What had arrived when the wait ended; {@code timedOut} when it ended at its time limit. */
     record Outcome<T>(Map<String, T> answers, Map<String, String> failures, boolean timedOut) {
     }
 
     private final LinkedBlockingQueue<Answer<T>> arrivals = new LinkedBlockingQueue<>();
+    private final Map<String, T> answers = new LinkedHashMap<>();
+    private final Map<String, String> failures = new LinkedHashMap<>();
     private int asked;
 
     void add(String node, CompletableFuture<? extends T> call) {
@@ -36,8 +39,13 @@ final class QuorumWait<T> {
         add(node, CompletableFuture.completedFuture(value));
     }
 
-    Outcome<T> await(int needed, long deadlineNanos) {
-        return await(deadlineNanos, (answers, failures) -> answers.size() >= needed,
+    /** Calls added so far. */
+    int asked() {
+        return asked;
+    }
+
+    Outcome<T> await(int needed, long untilNanos) {
+        return await(untilNanos, (answers, failures) -> answers.size() >= needed,
                 (answers, failures) -> asked - failures.size() >= needed);
     }
 
@@ -52,13 +60,11 @@ final class QuorumWait<T> {
                 (answers, failures) -> groups.stream().allMatch(g -> g.stream().filter(n -> !failures.containsKey(n)).count() >= needed));
     }
 
-    private Outcome<T> await(long deadlineNanos, BiPredicate<Map<String, T>, Map<String, String>> met,
+    private Outcome<T> await(long untilNanos, BiPredicate<Map<String, T>, Map<String, String>> met,
                              BiPredicate<Map<String, T>, Map<String, String>> stillPossible) {
-        Map<String, T> answers = new LinkedHashMap<>();
-        Map<String, String> failures = new LinkedHashMap<>();
         boolean timedOut = false;
         while (!met.test(answers, failures) && stillPossible.test(answers, failures)) {
-            long remainingNanos = deadlineNanos - System.nanoTime();
+            long remainingNanos = untilNanos - System.nanoTime();
             Answer<T> answer = null;
             if (remainingNanos > 0) {
                 try {
@@ -77,7 +83,7 @@ final class QuorumWait<T> {
                 failures.put(answer.node(), String.valueOf(answer.failure().getMessage()));
             }
         }
-        return new Outcome<>(answers, failures, timedOut);
+        return new Outcome<>(new LinkedHashMap<>(answers), new LinkedHashMap<>(failures), timedOut);
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -68,6 +68,9 @@ class FailureHandlingClusterIT {
             for (int i = 0; i < 10; i++) {
                 delete(NODES.get(i % 2), "before-" + i);
             }
+            // Each delete read first (R=2): the reads that asked the dead kv-3 first asked the other replica at once.
+            assertThat(speculativeReads("kv-1", "failed") + speculativeReads("kv-2", "failed"))
+                    .as("reads that replaced the dead kv-3 by the next replica").isGreaterThanOrEqualTo(1);
             long pendingForKv3 = pendingHints("kv-1", "kv-3") + pendingHints("kv-2", "kv-3");
             assertThat(pendingForKv3).as("hints held for kv-3 while it is down").isGreaterThanOrEqualTo(50);
 
@@ -136,6 +139,12 @@ class FailureHandlingClusterIT {
 
     private String membership(String node) throws Exception {
         return send(node, "GET", "/admin/membership", null, true).body();
+    }
+
+    private double speculativeReads(String node, String reason) throws Exception {
+        Matcher m = Pattern.compile("kv_read_speculative_total\\{[^}]*reason=\"" + reason + "\"[^}]*\\} ([0-9.E+-]+)")
+                .matcher(send(node, "GET", "/actuator/prometheus", null, false).body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private long pendingHints(String node, String target) throws Exception {

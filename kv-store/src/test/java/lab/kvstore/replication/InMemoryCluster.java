@@ -12,7 +12,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import lab.kvstore.repair.ReadRepair;
 import lab.kvstore.ring.Ring;
+import lab.kvstore.ring.RingView;
 import lab.kvstore.storage.InMemoryStorage;
 import lab.kvstore.version.VersionedValue;
 
@@ -30,14 +34,23 @@ final class InMemoryCluster implements AutoCloseable {
     final Set<String> silent = ConcurrentHashMap.newKeySet();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
+    /** Replica reads each node served to other coordinators. */
+    final Map<String, AtomicInteger> remoteReadsServed = new ConcurrentHashMap<>();
+
     InMemoryCluster(List<String> nodes, int replicationFactor, int maxSiblings) {
+        this(nodes, replicationFactor, maxSiblings, ReadFanOut::all, KvMetrics.NONE);
+    }
+
+    /** Coordinators that read as {@code readFanOut} says (one instance per node), reporting to {@code metrics}. */
+    InMemoryCluster(List<String> nodes, int replicationFactor, int maxSiblings, Supplier<ReadFanOut> readFanOut, KvMetrics metrics) {
         ring = new Ring(nodes, 64, 16, replicationFactor);
         Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
         for (String node : nodes) {
             replicas.put(node, new Replica(node, new InMemoryStorage(), clock, maxSiblings, KvMetrics.NONE));
         }
         for (String node : nodes) {
-            coordinators.put(node, new Coordinator(node, () -> ring, replicas.get(node), new Transport(), KvMetrics.NONE));
+            coordinators.put(node, new Coordinator(node, () -> RingView.stable(ring), replicas.get(node), new Transport(), metrics,
+                    null, new ReadRepair(node, replicas.get(node), new Transport(), metrics, false), readFanOut.get()));
         }
     }
 
@@ -76,7 +89,10 @@ final class InMemoryCluster implements AutoCloseable {
         @Override
         public CompletableFuture<VersionedValue> read(String node, String key, long timeoutMillis) {
             byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-            return call(node, () -> replicas.get(node).read(ring.partitionOf(bytes), bytes));
+            return call(node, () -> {
+                remoteReadsServed.computeIfAbsent(node, n -> new AtomicInteger()).incrementAndGet();
+                return replicas.get(node).read(ring.partitionOf(bytes), bytes);
+            });
         }
 
         @Override
