@@ -33,7 +33,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class PaymentsBenchmark {
 
-    record Result(String name, long ops, double seconds, long[] latenciesMicros, long errors) {
+    record Result(String name, long ops, double seconds, long[] latenciesMicros, long errors, String cpu) {
         double perSecond() {
             return ops / seconds;
         }
@@ -43,14 +43,17 @@ public final class PaymentsBenchmark {
         }
 
         String line() {
-            return String.format("%-34s %8.1f /s   p50 %6.1f ms   p99 %7.1f ms   (%d ops, %d errors, %.0f s)", name, perSecond(),
-                    percentileMicros(0.50) / 1000.0, percentileMicros(0.99) / 1000.0, ops, errors, seconds);
+            return String.format("%-34s %8.1f /s   p50 %6.1f ms   p99 %7.1f ms   (%d ops, %d errors, %.0f s)%n%s", name, perSecond(),
+                    percentileMicros(0.50) / 1000.0, percentileMicros(0.99) / 1000.0, ops, errors, seconds, cpu);
         }
     }
 
     public static void main(String[] args) throws Exception {
         int clients = Integer.getInteger("clients", 16);
         int seconds = Integer.getInteger("seconds", 30);
+        // The payments and processor JVMs start cold; C2 compiles the hot paths only after ~10 000
+        // calls, so a short warm-up measures the interpreter and the JIT compiler, not the design.
+        int warmupSeconds = Integer.getInteger("warmupSeconds", 60);
         TestInfrastructure infra = TestInfrastructure.get();
         ConfigurableApplicationContext app = new SpringApplicationBuilder(PaymentsApplication.class).run(
                 "--server.port=0", "--lab.node.id=payments-1", "--lab.admin.token=" + TestInfrastructure.ADMIN_TOKEN,
@@ -59,10 +62,12 @@ public final class PaymentsBenchmark {
                 "--logging.level.root=WARN", "--spring.datasource.hikari.maximum-pool-size=" + (clients + 4));
         URI base = URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
         try {
-            System.out.println("warming up for 10 s ...");
-            payments(base, clients, 10, false);
+            System.out.println("warming up for " + warmupSeconds + " s ...");
+            System.out.println(payments(base, clients, warmupSeconds, false).line().replace("payments, spread", "warm-up,  spread"));
             Result pgbench = pgbench(infra, clients, seconds);
+            StatementProfile statements = Boolean.getBoolean("pgStatements") ? StatementProfile.start(infra.jdbcUrl("payments")) : null;
             Result spread = payments(base, clients, seconds, false);
+            String statementReport = statements == null ? null : statements.report(spread.ops());
             Result hot = payments(base, clients, seconds, true);
             Http.Reply verify = Http.get(base, "/ledger/verify");
             System.out.println();
@@ -70,6 +75,9 @@ public final class PaymentsBenchmark {
             System.out.println(pgbench.line());
             System.out.println(spread.line());
             System.out.println(hot.line());
+            if (statementReport != null) {
+                System.out.println(statementReport);
+            }
             System.out.printf("ratio payments/pgbench: %.2f   hot-merchant/spread: %.2f%n", spread.perSecond() / pgbench.perSecond(),
                     hot.perSecond() / spread.perSecond());
             System.out.println("reconciliation after the runs: anomalyCount=" + verify.json().get("anomalyCount") + ", took "
@@ -85,6 +93,7 @@ public final class PaymentsBenchmark {
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         AtomicLong errors = new AtomicLong();
         List<long[]> perClient = new ArrayList<>();
+        Map<String, Double> cpuBefore = CpuAccount.snapshot();
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<long[]>> futures = new ArrayList<>();
@@ -114,8 +123,10 @@ public final class PaymentsBenchmark {
             }
         }
         double took = (System.nanoTime() - start) / 1e9;
+        Map<String, Double> cpuAfter = CpuAccount.snapshot();
         long[] all = perClient.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Result(hotMerchant ? "payments, hot merchant (50 %)" : "payments, spread over 10 merchants", all.length, took, all, errors.get());
+        return new Result(hotMerchant ? "payments, hot merchant (50 %)" : "payments, spread over 10 merchants", all.length, took, all, errors.get(),
+                CpuAccount.perOperation(cpuBefore, cpuAfter, all.length));
     }
 
     /** pgbench's TPC-B-like script on its own database of the same server, scale 10, same client count. */
@@ -126,12 +137,14 @@ public final class PaymentsBenchmark {
         run(env, "psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-c", "CREATE DATABASE pgbench", "postgres");
         run(env, "pgbench", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-i", "-q", "-s", "10", "pgbench");
         Path logDir = Files.createTempDirectory("pgbench");
+        Map<String, Double> cpuBefore = CpuAccount.snapshot();
         String out = run(env, "pgbench", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-c", Integer.toString(clients), "-j", "2",
                 "-T", Integer.toString(seconds), "-M", "prepared", "-l", "--log-prefix=" + logDir.resolve("tx"), "pgbench");
         Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(out);
         if (!tps.find()) {
             throw new IllegalStateException("no tps in pgbench output:\n" + out);
         }
+        Map<String, Double> cpuAfter = CpuAccount.snapshot();
         List<Long> latencies = new ArrayList<>();
         try (var logs = Files.list(logDir)) {
             for (Path log : logs.toList()) {
@@ -142,7 +155,9 @@ public final class PaymentsBenchmark {
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         double rate = Double.parseDouble(tps.group(1));
-        return new Result("pgbench TPC-B-like (scale 10)", (long) (rate * seconds), seconds, sorted, 0);
+        long transactions = (long) (rate * seconds);
+        return new Result("pgbench TPC-B-like (scale 10)", transactions, seconds, sorted, 0,
+                CpuAccount.perOperation(cpuBefore, cpuAfter, transactions));
     }
 
     private static String run(Map<String, String> env, String... command) throws Exception {

@@ -34,7 +34,12 @@ public final class TestInfrastructure {
     public final LocalCluster idGenerator;
 
     private TestInfrastructure() throws Exception {
-        postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "on").setServerConfig("max_connections", "200").start();
+        EmbeddedPostgres.Builder server = EmbeddedPostgres.builder().setServerConfig("fsync", "on").setServerConfig("max_connections", "200");
+        if (Boolean.getBoolean("pgStatements")) {
+            // The benchmark's per-statement profile (payments/bench.sh with PG_STATEMENTS=true) needs it loaded at start.
+            server.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        }
+        postgres = server.start();
         kafka = new EmbeddedKafkaKraftBroker(1, 1);
         kafka.afterPropertiesSet();
         int port = freePort();
