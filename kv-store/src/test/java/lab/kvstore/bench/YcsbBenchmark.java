@@ -25,7 +25,9 @@ import lab.kvstore.node.KvNodeProcess;
  * p50/p99 per store and the ratio kv-store / Cassandra. Run with kv-store/bench/run-ycsb.sh.
  *
  * <p>System properties: {@code bench.records} (10000), {@code bench.operations} (30000),
- * {@code bench.threads} (8), {@code bench.cassandra.classpath} (file with Cassandra's classpath),
+ * {@code bench.threads} (8), {@code bench.warmup.operations} (30000: workload A run once, unmeasured, on
+ * each store after its load, so both are measured with their JIT-compiled code, not while C2 is
+ * still compiling), {@code bench.cassandra.classpath} (file with Cassandra's classpath),
  * {@code bench.cassandra.java} (the java to run Cassandra with; the current one is tried first).
  */
 public final class YcsbBenchmark {
@@ -39,21 +41,24 @@ public final class YcsbBenchmark {
         int records = Integer.getInteger("bench.records", 10_000);
         int operations = Integer.getInteger("bench.operations", 30_000);
         int threads = Integer.getInteger("bench.threads", 8);
+        int warmup = Integer.getInteger("bench.warmup.operations", 30_000);
         Path work = Files.createTempDirectory("kv-ycsb-");
-        System.out.printf("YCSB benchmark: %d records of 1 KiB, %d operations per workload, %d threads; logs in %s%n",
-                records, operations, threads, work);
+        System.out.printf("YCSB benchmark: %d records of 1 KiB, %d operations per workload after %d of warm-up, %d threads; logs in %s%n",
+                records, operations, warmup, threads, work);
         Map<String, String> base = Map.of("recordcount", Integer.toString(records), "operationcount", Integer.toString(operations),
                 "fieldcount", "1", "fieldlength", "1024", "requestdistribution", "zipfian", "table", TABLE);
         Map<String, Map<String, String>> workloads = new LinkedHashMap<>();
         workloads.put("A", with(base, "readproportion", "0.5", "updateproportion", "0.5"));
         workloads.put("B", with(base, "readproportion", "0.95", "updateproportion", "0.05"));
+        // Workload A with the warm-up's operation count; null for no warm-up.
+        Map<String, String> warmupWorkload = warmup > 0 ? with(workloads.get("A"), "operationcount", Integer.toString(warmup)) : null;
 
-        List<YcsbRun.Result> kv = runKvStore(workloads, threads, work);
+        List<YcsbRun.Result> kv = runKvStore(workloads, warmupWorkload, threads, work);
         kv.forEach(r -> System.out.printf("%s: %.0f ops/s%n", r.label(), r.throughput()));
         List<YcsbRun.Result> cassandra = new ArrayList<>();
         String cassandraBlocked = null;
         try {
-            cassandra = runCassandra(workloads, threads, work);
+            cassandra = runCassandra(workloads, warmupWorkload, threads, work);
         } catch (Exception blocked) {
             // Still print our figures: a peer that cannot run is a reported result, not a crash.
             cassandraBlocked = blocked.toString();
@@ -84,7 +89,8 @@ public final class YcsbBenchmark {
         }
     }
 
-    private static List<YcsbRun.Result> runKvStore(Map<String, Map<String, String>> workloads, int threads, Path work)
+    private static List<YcsbRun.Result> runKvStore(Map<String, Map<String, String>> workloads, Map<String, String> warmupWorkload,
+                                                  int threads, Path work)
             throws Exception {
         List<KvNodeProcess> nodes = new ArrayList<>();
         List<YcsbRun.Result> results = new ArrayList<>();
@@ -104,6 +110,9 @@ public final class YcsbBenchmark {
             Map<String, String> db = Map.of("kv.urls", urls, "kv.r", "2", "kv.w", "2");
             String client = KvStoreYcsbClient.class.getName();
             YcsbRun.run("kv-store load", client, true, workloads.get("A"), threads, db, work);
+            if (warmupWorkload != null) {
+                YcsbRun.run("kv-store warm-up", client, false, warmupWorkload, threads, db, work);
+            }
             for (var workload : workloads.entrySet()) {
                 results.add(YcsbRun.run("kv-store " + workload.getKey(), client, false, workload.getValue(), threads, db, work));
             }
@@ -139,7 +148,8 @@ public final class YcsbBenchmark {
         byPeer.forEach((peer, sc) -> System.out.printf("  %-10s %8.3f ms over %.0f calls%n", peer, 1000 * sc[0] / sc[1], sc[1]));
     }
 
-    private static List<YcsbRun.Result> runCassandra(Map<String, Map<String, String>> workloads, int threads, Path work)
+    private static List<YcsbRun.Result> runCassandra(Map<String, Map<String, String>> workloads, Map<String, String> warmupWorkload,
+                                                    int threads, Path work)
             throws Exception {
         Path classpathFile = Path.of(System.getProperty("bench.cassandra.classpath", "kv-store/target/cassandra.classpath"));
         if (!Files.exists(classpathFile)) {
@@ -167,6 +177,9 @@ public final class YcsbBenchmark {
             Map<String, String> db = Map.of("cassandra.hosts", String.join(",", nodes.contactPoints()));
             String client = CassandraYcsbClient.class.getName();
             YcsbRun.run("cassandra load", client, true, workloads.get("A"), threads, db, work);
+            if (warmupWorkload != null) {
+                YcsbRun.run("cassandra warm-up", client, false, warmupWorkload, threads, db, work);
+            }
             for (var workload : workloads.entrySet()) {
                 results.add(YcsbRun.run("cassandra " + workload.getKey(), client, false, workload.getValue(), threads, db, work));
             }
