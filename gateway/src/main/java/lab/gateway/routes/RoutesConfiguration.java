@@ -2,9 +2,11 @@ package lab.gateway.routes;
 
 import lab.gateway.problem.ProblemResponses;
 import lab.gateway.ratelimit.EdgeRateLimiter;
+import lab.gateway.trace.EdgeAccessLog;
 import lab.gateway.trace.EdgeTrace;
 import lab.gateway.trace.ForwardedRequestConvention;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
@@ -31,5 +33,11 @@ class RoutesConfiguration {
     @Bean
     EdgeTrace edgeTrace() {
         return new EdgeTrace();
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "gateway.access-log", havingValue = "true", matchIfMissing = true)
+    EdgeAccessLog edgeAccessLog() {
+        return new EdgeAccessLog();
     }
 }

@@ -1,6 +1,7 @@
 package lab.gateway.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.time.Duration;
@@ -9,7 +10,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import lab.gateway.GatewayApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
@@ -29,6 +33,7 @@ import reactor.netty.DisposableServer;
  * in application.yml once the service exists.
  */
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class StreamsThroughTheGatewayIT {
 
     private static final DisposableServer SERVICE = StandInUpstream.service();
@@ -84,7 +89,7 @@ class StreamsThroughTheGatewayIT {
     }
 
     @Test
-    void theTraceOfTheClientIsPassedOnAndHandedBack() {
+    void theTraceOfTheClientIsPassedOnAndHandedBack(CapturedOutput output) {
         String traceId = "0af7651916cd43dd8448eb211c80319c";
         var response = WebClient.create("http://127.0.0.1:" + port).get().uri("/ids/echo-trace")
                 .header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
@@ -94,6 +99,9 @@ class StreamsThroughTheGatewayIT {
         assertThat(response.getHeaders().getFirst("X-Gateway-Instance")).isEqualTo("idgen-1");
         assertThat(response.getHeaders().getFirst("RateLimit-Policy")).isEqualTo("\"edge-default\";q=100;w=10");
         assertThat(StandInUpstream.LIMITER_CALLS.get()).isPositive();
+        // The access log line is written once the answer is sent, possibly after the client read it.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+                .containsPattern("GET /ids/echo-trace -> 200 in \\d+ ms via idgen-1 trace " + traceId));
     }
 
     @Test
