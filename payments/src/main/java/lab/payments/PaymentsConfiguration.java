@@ -80,8 +80,8 @@ class PaymentsConfiguration {
     }
 
     @Bean
-    OperationStore operationStore(JdbcClient jdbc) {
-        return new OperationStore(jdbc);
+    OperationStore operationStore(JdbcClient jdbc, TracePropagation tracing) {
+        return new OperationStore(jdbc, tracing);
     }
 
     @Bean
@@ -128,8 +128,8 @@ class PaymentsConfiguration {
     @Bean(destroyMethod = "close")
     RecoveryWorker recoveryWorker(TransactionTemplate tx, OperationStore operations, PaymentStore payments, ProcessorClient processor,
                                   OperationFinisher finisher, IdSource ids, PaymentMetrics metrics,
-                                  @Value("${payments.processor.lease-millis}") long leaseMillis) {
-        return new RecoveryWorker(tx, operations, payments, processor, finisher, ids, metrics, leaseMillis);
+                                  @Value("${payments.processor.lease-millis}") long leaseMillis, TracePropagation tracing) {
+        return new RecoveryWorker(tx, operations, payments, processor, finisher, ids, metrics, leaseMillis, tracing);
     }
 
     @Bean

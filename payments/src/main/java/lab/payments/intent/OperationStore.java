@@ -3,7 +3,10 @@ package lab.payments.intent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import lab.platform.internode.TracePropagation;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -15,19 +18,32 @@ public final class OperationStore {
     private static final String COLUMNS = "id, payment_id, kind, amount_minor, status, reason, idempotency_key, lease_token, attempts";
 
     private final JdbcClient jdbc;
+    private final TracePropagation tracing;
 
-    public OperationStore(JdbcClient jdbc) {
+    public OperationStore(JdbcClient jdbc, TracePropagation tracing) {
         this.jdbc = jdbc;
+        this.tracing = tracing;
     }
 
-    /** A pending operation with a lease; false if another operation of this payment is pending. */
+    /**
+     * A pending operation with a lease; false if another operation of this payment is pending.
+     * It keeps the request's trace context, which recovery continues if it has to finish it.
+     */
     boolean insertPending(Operation op, long leaseMillis) {
+        Map<String, String> trace = new TreeMap<>();
+        tracing.injectCurrent(trace::put);
         return jdbc.sql("""
-                INSERT INTO payment_operations (id, payment_id, kind, amount_minor, status, idempotency_key, lease_expires_at)
-                VALUES (?, ?, ?, ?, 'pending', ?, now() + ? * interval '1 millisecond')
+                INSERT INTO payment_operations (id, payment_id, kind, amount_minor, status, idempotency_key, lease_expires_at, traceparent)
+                VALUES (?, ?, ?, ?, 'pending', ?, now() + ? * interval '1 millisecond', ?)
                 ON CONFLICT (payment_id) WHERE status = 'pending' DO NOTHING""")
-                .params(op.id(), op.paymentId(), op.kind(), op.amountMinor(), op.idempotencyKey(), leaseMillis)
+                .params(op.id(), op.paymentId(), op.kind(), op.amountMinor(), op.idempotencyKey(), leaseMillis, trace.get("traceparent"))
                 .update() == 1;
+    }
+
+    /** The W3C traceparent of the request that started the operation; empty when it had none. */
+    Optional<String> traceparentOf(String operationId) {
+        return jdbc.sql("SELECT traceparent FROM payment_operations WHERE id = ?").param(operationId)
+                .query((rs, n) -> Optional.ofNullable(rs.getString(1))).optional().flatMap(found -> found);
     }
 
     /**

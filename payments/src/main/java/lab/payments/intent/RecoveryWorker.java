@@ -8,6 +8,7 @@ import lab.payments.processor.ProcessorClient;
 import lab.payments.processor.ProcessorOutcome;
 import lab.platform.ids.IdSource;
 import lab.platform.ids.IdsUnavailableException;
+import lab.platform.internode.TracePropagation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,10 +31,12 @@ public final class RecoveryWorker implements AutoCloseable {
     private final IdSource ids;
     private final PaymentMetrics metrics;
     private final long leaseMillis;
+    private final TracePropagation tracing;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
     public RecoveryWorker(TransactionTemplate tx, OperationStore operations, PaymentStore payments, ProcessorClient processor,
-                          OperationFinisher finisher, IdSource ids, PaymentMetrics metrics, long leaseMillis) {
+                          OperationFinisher finisher, IdSource ids, PaymentMetrics metrics, long leaseMillis,
+                          TracePropagation tracing) {
         this.tx = tx;
         this.operations = operations;
         this.payments = payments;
@@ -42,6 +45,7 @@ public final class RecoveryWorker implements AutoCloseable {
         this.ids = ids;
         this.metrics = metrics;
         this.leaseMillis = leaseMillis;
+        this.tracing = tracing;
     }
 
     /** One sweep; returns how many operations it finished. */
@@ -63,7 +67,19 @@ public final class RecoveryWorker implements AutoCloseable {
         return finished;
     }
 
+    /**
+     * Finishes the operation inside the trace of the request that started it: the recovery's log
+     * lines and the event it writes carry that request's trace id, as a finish by the request would.
+     */
     private boolean recover(Operation op) {
+        String traceparent = operations.traceparentOf(op.id()).orElse(null);
+        try (TracePropagation.Scope ignored = tracing.continueFrom("payments.recovery",
+                header -> "traceparent".equals(header) ? traceparent : null)) {
+            return recoverInTrace(op);
+        }
+    }
+
+    private boolean recoverInTrace(Operation op) {
         Payment payment = payments.find(op.paymentId()).orElseThrow();
         ProcessorOutcome outcome = processor.lookup(op.id());
         String action;

@@ -47,6 +47,11 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // One request in flight per broker. With more, a first request refused while a new partition's leader is being
+        // set up (NOT_LEADER_OR_FOLLOWER) can be overtaken by the next one; the broker then refuses every retry of the
+        // first as out of order until the delivery timeout (KAFKA-15591, fixed in Kafka 4.5; seen here as an 8-s stalled
+        // round after the topic was created). The relay flushes and waits per round anyway, so this costs it nothing.
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         // Bounded waits: with Kafka down the relay gives up in seconds and the backlog grows instead.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 3000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);

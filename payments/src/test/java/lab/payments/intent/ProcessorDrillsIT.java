@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import lab.payments.support.Http;
 import lab.payments.support.PaymentsNodeTest;
@@ -38,7 +39,8 @@ class ProcessorDrillsIT extends PaymentsNodeTest {
         String key = UUID.randomUUID().toString();
         String body = "{\"amount\":4242,\"currency\":\"EUR\",\"customer\":\"cust_42\",\"merchant\":\"merch_2\"}";
 
-        Http.Reply first = Http.post(base(), "/payments", key, body);
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        Http.Reply first = Http.post(base(), "/payments", key, body, "00-" + traceId + "-00f067aa0ba902b7-01");
         assertThat(first.status()).as(first.body()).isEqualTo(503);
         assertThat(first.json().get("type").asString()).isEqualTo("/problems/processor-unavailable");
         assertThat(first.headers().firstValue("Retry-After")).isPresent();
@@ -53,6 +55,10 @@ class ProcessorDrillsIT extends PaymentsNodeTest {
         assertThat(Http.get(processor(), "/charges/" + paymentId).json().get("authorizations").asInt()).isEqualTo(1);
         assertThat(ledgerTransactionsOf(paymentId)).isEqualTo(1);
         assertThat(Http.get(base(), "/ledger/verify").json().get("anomalyCount").asLong()).isZero();
+        // Recovery finished the operation in the trace of the request that started it: both events carry its trace id.
+        List<String> eventTraces = jdbc.sql("SELECT traceparent FROM outbox_events WHERE payment_id = ? ORDER BY seq")
+                .param(paymentId).query(String.class).list();
+        assertThat(eventTraces).hasSize(2).allSatisfy(traceparent -> assertThat(traceparent).startsWith("00-" + traceId + "-"));
     }
 
     @Test

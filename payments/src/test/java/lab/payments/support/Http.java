@@ -28,11 +28,19 @@ public final class Http {
     }
 
     public static Reply post(URI base, String path, String key, String body) {
+        return post(base, path, key, body, null);
+    }
+
+    /** A POST in the client's trace: {@code traceparent} is a W3C trace context header, or null for none. */
+    public static Reply post(URI base, String path, String key, String body, String traceparent) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : body));
         if (key != null) {
             b.header("Idempotency-Key", key);
+        }
+        if (traceparent != null) {
+            b.header("traceparent", traceparent);
         }
         return send(b.build());
     }
