@@ -18,17 +18,21 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * Every error that reaches Spring MVC leaves as {@code application/problem+json} with a stable
  * type. Client errors are logged at debug (they are the client's), server errors with their
- * stack trace.
+ * stack trace, and a caller that hung up gets no answer and a debug line.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
 public class GlobalProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(GlobalProblemHandler.class);
+    /** Logs a caller that hung up at debug, one line (trace for the stack) under this category. */
+    private static final DisconnectedClientHelper DISCONNECTED_CLIENTS =
+            new DisconnectedClientHelper(GlobalProblemHandler.class.getName() + ".disconnected-client");
 
     private final ProblemFactory factory;
 
@@ -60,6 +64,12 @@ public class GlobalProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     public ResponseEntity<Object> handleUnexpected(Exception ex, HttpServletRequest request) {
+        // The caller hung up mid-exchange (its deadline passed, it was killed): nobody is left to answer, and it is
+        // not this node's failure. Under load, inter-node callers do this routinely; an ERROR with a stack each time
+        // buried the real errors.
+        if (DISCONNECTED_CLIENTS.checkAndLogClientDisconnectedException(ex)) {
+            return null;
+        }
         log.error("{} {} failed", request.getMethod(), request.getRequestURI(), ex);
         ProblemDetail body = factory.create(CommonProblems.INTERNAL_ERROR,
                 "The node failed to handle the request; its log has the details", request.getRequestURI());
