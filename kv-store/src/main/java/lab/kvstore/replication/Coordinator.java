@@ -88,34 +88,32 @@ public final class Coordinator {
             wait.addAnswered(self, value);
         }
         QuorumWait.Outcome<VersionedValue> outcome;
+        VersionedValue merged;
         while (true) {
-            boolean spare = wait.asked() < order.size();
-            long until = spare ? Math.min(deadline, System.nanoTime() + readFanOut.speculateAfterNanos()) : deadline;
-            outcome = wait.await(readQuorum, until);
-            if (outcome.answers().size() >= readQuorum || !spare || System.nanoTime() - deadline >= 0) {
+            outcome = awaitReadQuorum(key, readQuorum, deadline, order, wait, calls);
+            if (outcome.answers().size() < readQuorum) {
+                metrics.operation("get", outcome.timedOut() ? "timeout" : "quorum-not-reached", System.nanoTime() - start);
+                throw new QuorumNotReachedException("get", readQuorum, outcome.answers().size(), 0, false, outcome.timedOut(),
+                        replicas, outcome.failures());
+            }
+            merged = VersionedValue.EMPTY;
+            for (VersionedValue answer : outcome.answers().values()) {
+                merged = merged.join(answer);
+            }
+            List<String> unrepaired = readRepair.repairQuorum(partition, key, keyBytes, outcome.answers(), merged, deadline);
+            if (unrepaired.isEmpty()) {
                 break;
             }
-            // A replica failed, or is slower than reads usually are: ask the next one (speculative retry).
-            metrics.speculativeRead(outcome.timedOut() ? "slow" : "failed");
+            // A replica of the quorum could not be brought up to date (it refused, or was too slow), so it cannot
+            // count toward R: answering would let a later quorum of it and another stale replica read an older value.
+            unrepaired.forEach(node -> wait.fail(node, "answered stale and could not be repaired before the deadline"));
+            if (wait.asked() >= order.size() || System.nanoTime() - deadline >= 0) {
+                metrics.operation("get", "timeout", System.nanoTime() - start);
+                QuorumWait.Outcome<VersionedValue> now = wait.snapshot(true);
+                throw new QuorumNotReachedException("get", readQuorum, now.answers().size(), 0, false, true, replicas, now.failures());
+            }
+            metrics.speculativeRead("failed");
             askReplica(order.get(wait.asked()), key, deadline, wait, calls);
-        }
-        if (outcome.answers().size() < readQuorum) {
-            metrics.operation("get", outcome.timedOut() ? "timeout" : "quorum-not-reached", System.nanoTime() - start);
-            throw new QuorumNotReachedException("get", readQuorum, outcome.answers().size(), 0, false, outcome.timedOut(),
-                    replicas, outcome.failures());
-        }
-        VersionedValue merged = VersionedValue.EMPTY;
-        for (VersionedValue answer : outcome.answers().values()) {
-            merged = merged.join(answer);
-        }
-        List<String> unrepaired = readRepair.repairQuorum(partition, key, keyBytes, outcome.answers(), merged, deadline);
-        if (!unrepaired.isEmpty()) {
-            // Answering would let a later quorum of the unrepaired replicas read an older value.
-            metrics.operation("get", "timeout", System.nanoTime() - start);
-            Map<String, String> failures = new LinkedHashMap<>(outcome.failures());
-            unrepaired.forEach(node -> failures.put(node, "read repair did not complete before the deadline"));
-            throw new QuorumNotReachedException("get", readQuorum, outcome.answers().size() - unrepaired.size(), 0, false,
-                    true, replicas, failures);
         }
         VersionedValue quorumValue = merged;
         Map<String, VersionedValue> quorumAnswers = outcome.answers();
@@ -128,6 +126,23 @@ public final class Coordinator {
         metrics.siblingsRead(merged.siblings().size());
         metrics.operation("get", "ok", System.nanoTime() - start);
         return new ReadResult(merged, Map.copyOf(quorumAnswers));
+    }
+
+    /** Waits for R answers, asking the next replica whenever one fails or is slower than reads usually are. */
+    private QuorumWait.Outcome<VersionedValue> awaitReadQuorum(String key, int readQuorum, long deadline, List<String> order,
+                                                               QuorumWait<VersionedValue> wait,
+                                                               Map<String, CompletableFuture<VersionedValue>> calls) {
+        while (true) {
+            boolean spare = wait.asked() < order.size();
+            long until = spare ? Math.min(deadline, System.nanoTime() + readFanOut.speculateAfterNanos()) : deadline;
+            QuorumWait.Outcome<VersionedValue> outcome = wait.await(readQuorum, until);
+            if (outcome.answers().size() >= readQuorum || !spare || System.nanoTime() - deadline >= 0) {
+                return outcome;
+            }
+            // Speculative retry, as Cassandra's: one more replica, and whichever R answer first are the quorum.
+            metrics.speculativeRead(outcome.timedOut() ? "slow" : "failed");
+            askReplica(order.get(wait.asked()), key, deadline, wait, calls);
+        }
     }
 
     private void askReplica(String node, String key, long deadline, QuorumWait<VersionedValue> wait,

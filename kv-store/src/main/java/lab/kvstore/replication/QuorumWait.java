@@ -39,6 +39,17 @@ final class QuorumWait<T> {
         add(node, CompletableFuture.completedFuture(value));
     }
 
+    /** Takes back a node's answer: it no longer counts toward the quorum (its copy could not be repaired). */
+    void fail(String node, String why) {
+        answers.remove(node);
+        failures.put(node, why);
+    }
+
+    /** What has been counted so far, without waiting. */
+    Outcome<T> snapshot(boolean timedOut) {
+        return new Outcome<>(new LinkedHashMap<>(answers), new LinkedHashMap<>(failures), timedOut);
+    }
+
     /** Calls added so far. */
     int asked() {
         return asked;

@@ -32,6 +32,8 @@ final class InMemoryCluster implements AutoCloseable {
     final Map<String, Coordinator> coordinators = new LinkedHashMap<>();
     final Set<String> unreachable = ConcurrentHashMap.newKeySet();
     final Set<String> silent = ConcurrentHashMap.newKeySet();
+    /** Nodes that answer reads but refuse every join sent to them (a breaker half-open towards them, say). */
+    final Set<String> refusingJoins = ConcurrentHashMap.newKeySet();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     /** Replica reads each node served to other coordinators. */
@@ -43,6 +45,12 @@ final class InMemoryCluster implements AutoCloseable {
 
     /** Coordinators that read as {@code readFanOut} says (one instance per node), reporting to {@code metrics}. */
     InMemoryCluster(List<String> nodes, int replicationFactor, int maxSiblings, Supplier<ReadFanOut> readFanOut, KvMetrics metrics) {
+        this(nodes, replicationFactor, maxSiblings, readFanOut, metrics, false);
+    }
+
+    /** As above; {@code readRepair} turns part 2's read repair on. */
+    InMemoryCluster(List<String> nodes, int replicationFactor, int maxSiblings, Supplier<ReadFanOut> readFanOut, KvMetrics metrics,
+                    boolean readRepair) {
         ring = new Ring(nodes, 64, 16, replicationFactor);
         Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
         for (String node : nodes) {
@@ -50,7 +58,7 @@ final class InMemoryCluster implements AutoCloseable {
         }
         for (String node : nodes) {
             coordinators.put(node, new Coordinator(node, () -> RingView.stable(ring), replicas.get(node), new Transport(), metrics,
-                    null, new ReadRepair(node, replicas.get(node), new Transport(), metrics, false), readFanOut.get()));
+                    null, new ReadRepair(node, replicas.get(node), new Transport(), metrics, readRepair), readFanOut.get()));
         }
     }
 
@@ -97,6 +105,10 @@ final class InMemoryCluster implements AutoCloseable {
 
         @Override
         public CompletableFuture<Void> apply(String node, String key, VersionedValue delta, long timeoutMillis) {
+            if (refusingJoins.contains(node)) {
+                return CompletableFuture.failedFuture(new ReplicaCallException(node, ReplicaCallException.Kind.UNREACHABLE,
+                        "circuit breaker is HALF_OPEN", null));
+            }
             byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
             return call(node, () -> {
                 replicas.get(node).apply(ring.partitionOf(bytes), bytes, delta);

@@ -110,6 +110,27 @@ class ReadFanOutTest {
     }
 
     @Test
+    void aStaleReplicaThatRefusesItsRepairIsReplacedByTheNextReplicaNotAFailedRead() {
+        cluster = new InMemoryCluster(List.of("kv-1", "kv-2", "kv-3"), 3, 8,
+                () -> new ReadFanOut(ReadFanOut.Mode.QUORUM, new SpeculativeReadDelay(60_000, 60_000)), metrics, true);
+        List<String> replicas = cluster.replicasOf(KEY);
+        String self = replicas.getFirst();
+        // The write reaches self and replicas[2]; replicas[1] never gets it (silent while it is written).
+        cluster.silent.add(replicas.get(1));
+        cluster.coordinators.get(self).write(WriteCommand.put(KEY, "milk".getBytes(StandardCharsets.UTF_8), "text/plain",
+                CausalContext.EMPTY, 2), TIMEOUT_MILLIS);
+        cluster.silent.remove(replicas.get(1));
+        cluster.refusingJoins.add(replicas.get(1));
+        Coordinator coordinator = cluster.coordinators.get(self);
+        for (int i = 0; i < 2; i++) {
+            // One of the two reads asks the stale replicas[1] first: its repair is refused, so replicas[2] stands in.
+            assertThat(value(coordinator.read(KEY, 2, TIMEOUT_MILLIS))).isEqualTo("milk");
+        }
+        assertThat(speculations.get("failed").get()).isEqualTo(1);
+        assertThat(cluster.stored(replicas.get(1), KEY).siblings()).as("still stale: every repair was refused").isEmpty();
+    }
+
+    @Test
     void allModeAsksEveryReplica() {
         cluster = new InMemoryCluster(List.of("kv-1", "kv-2", "kv-3"), 3, 8, ReadFanOut::all, metrics);
         Coordinator coordinator = cluster.coordinators.get(cluster.replicasOf(KEY).getFirst());
