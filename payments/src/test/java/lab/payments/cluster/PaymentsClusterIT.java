@@ -285,6 +285,13 @@ class PaymentsClusterIT {
         assertWholeHistoryHolds();
 
         cluster.start("idgen-1");
+        // The restarted generator may hold a new worker ID: the lease of the killed process stays taken until its
+        // ZooKeeper session expires. Its IDs are still "issued by a generator", under the worker ID it holds now.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Http.Reply issued = Http.post(cluster.url("idgen-1"), "/ids?count=1", null, null);
+            assertThat(issued.status()).as(issued.body()).isEqualTo(200);
+            generatorWorkerIds.add(issued.json().get("workerId").asInt());
+        });
         for (Call call : refused) {
             Http.Reply created = Http.postUntilCreated(node(call.node()), call.key(), call.body());
             assertThat(created.replayed()).as("the refused request had not consumed its key").isFalse();
