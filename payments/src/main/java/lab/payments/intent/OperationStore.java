@@ -3,9 +3,7 @@ package lab.payments.intent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import lab.platform.internode.TracePropagation;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -30,13 +28,11 @@ public final class OperationStore {
      * It keeps the request's trace context, which recovery continues if it has to finish it.
      */
     boolean insertPending(Operation op, long leaseMillis) {
-        Map<String, String> trace = new TreeMap<>();
-        tracing.injectCurrent(trace::put);
         return jdbc.sql("""
                 INSERT INTO payment_operations (id, payment_id, kind, amount_minor, status, idempotency_key, lease_expires_at, traceparent)
                 VALUES (?, ?, ?, ?, 'pending', ?, now() + ? * interval '1 millisecond', ?)
                 ON CONFLICT (payment_id) WHERE status = 'pending' DO NOTHING""")
-                .params(op.id(), op.paymentId(), op.kind(), op.amountMinor(), op.idempotencyKey(), leaseMillis, trace.get("traceparent"))
+                .params(op.id(), op.paymentId(), op.kind(), op.amountMinor(), op.idempotencyKey(), leaseMillis, tracing.currentTraceparent())
                 .update() == 1;
     }
 

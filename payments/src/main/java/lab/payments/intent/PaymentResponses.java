@@ -85,9 +85,7 @@ public final class PaymentResponses {
      */
     OutboxEvent event(String eventId, Payment after, String from, String transactionId) {
         String type = "payment." + after.state().wire();
-        Map<String, String> trace = new LinkedHashMap<>();
-        tracing.injectCurrent(trace::put);
-        String traceparent = trace.get("traceparent");
+        String traceparent = tracing.currentTraceparent();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("eventId", eventId);
         body.put("type", type);

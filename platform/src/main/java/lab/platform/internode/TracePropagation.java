@@ -1,5 +1,7 @@
 package lab.platform.internode;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -35,6 +37,16 @@ public interface TracePropagation {
      * {@code headerWriter}, for a record that leaves later (an outbox row); nothing without a trace.
      */
     void injectCurrent(BiConsumer<String, String> headerWriter);
+
+    /**
+     * The current trace context as one W3C {@code traceparent} value, for a row that a later step
+     * continues (an outbox event, a pending operation); null without a trace.
+     */
+    default String currentTraceparent() {
+        Map<String, String> headers = new HashMap<>();
+        injectCurrent(headers::put);
+        return headers.get("traceparent");
+    }
 
     /**
      * Continues the trace a record arrived with ({@code headerReader} returns a header's value or
