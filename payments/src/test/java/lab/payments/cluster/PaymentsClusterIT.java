@@ -226,6 +226,12 @@ class PaymentsClusterIT {
             killStart = System.nanoTime();
             cluster.kill("idgen-2");
             killEnd = System.nanoTime();
+            // Spring Cloud LoadBalancer's health checks take the dead generator out of both nodes' rotation.
+            for (int n = 1; n <= 2; n++) {
+                int payments = n;
+                await().atMost(Duration.ofSeconds(20)).until(() -> generatorInRotation(payments, "idgen-2") == 0
+                        && generatorInRotation(payments, "idgen-1") == 1);
+            }
             long createdAtKill = created(calls);
             await().atMost(Duration.ofSeconds(180)).until(() -> created(calls) >= createdAtKill + 120);
             running.set(false);
@@ -292,6 +298,7 @@ class PaymentsClusterIT {
             assertThat(issued.status()).as(issued.body()).isEqualTo(200);
             generatorWorkerIds.add(issued.json().get("workerId").asInt());
         });
+        await().atMost(Duration.ofSeconds(30)).until(() -> generatorInRotation(1, "idgen-1") == 1 && generatorInRotation(2, "idgen-1") == 1);
         for (Call call : refused) {
             Http.Reply created = Http.postUntilCreated(node(call.node()), call.key(), call.body());
             assertThat(created.replayed()).as("the refused request had not consumed its key").isFalse();
@@ -399,4 +406,13 @@ class PaymentsClusterIT {
     private static Connection db() throws Exception {
         return DriverManager.getConnection(cluster.infrastructure().jdbcUrl("payments"), "postgres", "postgres");
     }
+
+    /** {@code lab.internode.peer.ready} for an id-generator node, as payments node {@code n} exports it. */
+    private double generatorInRotation(int n, String generator) {
+        java.util.regex.Matcher value = java.util.regex.Pattern
+                .compile("lab_internode_peer_ready\\{[^}]*peer=\"" + generator + "\"[^}]*} (\\S+)")
+                .matcher(Http.get(node(n), "/actuator/prometheus").body());
+        return value.find() ? Double.parseDouble(value.group(1)) : -1;
+    }
+
 }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * every request that found it empty); if that fails too (every id-generator node down), it fails with {@link IdsUnavailableException}: the service stops once
  * the prefetched batch is spent, and never invents IDs that could collide with the generator's.
  */
-public final class IdBatchPool implements IdSource {
+public final class IdBatchPool implements IdSource, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IdBatchPool.class);
     private static final int MAX_FETCH_ROUNDS = 8;
@@ -123,6 +123,12 @@ public final class IdBatchPool implements IdSource {
         } catch (RuntimeException e) {
             throw new IdsUnavailableException("fetching IDs failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Stops the fetcher's background work; IDs in hand stay usable. */
+    @Override
+    public void close() {
+        fetcher.close();
     }
 
     /** Fills the pool ahead of the first request, so it does not pay the id-generator's round trip. */

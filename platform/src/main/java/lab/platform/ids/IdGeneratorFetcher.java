@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import lab.platform.internode.AnyPeer;
+import lab.platform.internode.HealthCheckedPeers;
 import lab.platform.internode.InterNodeClient;
 import lab.platform.internode.InterNodeException;
 import lab.platform.internode.InterNodeRequest;
@@ -15,24 +16,32 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /ids?count=N} on any id-generator node, through {@link AnyPeer}: round robin over
- * the nodes, on to the next one when a node refuses the connection, has its breaker open, answers
- * 503 (no worker lease) or does not answer within its share of the deadline. Fetching is idempotent in the sense
- * that matters: IDs fetched and never used are only a gap.
+ * {@code POST /ids?count=N} on any id-generator node, through {@link AnyPeer}: Spring Cloud
+ * LoadBalancer's round robin over the nodes that pass their readiness probe ({@link HealthCheckedPeers}:
+ * a node without a worker lease is unready), on to the next one when a node refuses the connection,
+ * has its breaker open, answers 503 (no worker lease) or does not answer within its share of the
+ * deadline. Fetching is idempotent in the sense that matters: IDs fetched and never used are only a gap.
  */
 public final class IdGeneratorFetcher implements IdBatchFetcher {
 
     /** The id-generator's bound on {@code count}. */
     public static final int MAX_BATCH = 10_000;
+    /** The service name the generator nodes are balanced under (metrics, logs). */
+    public static final String SERVICE_ID = "id-generator";
+    /** As the gateway probes its upstreams: a dead or unready generator leaves the rotation within about 2 s. */
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final AnyPeer nodes;
     private final Duration timeout;
+    private final AutoCloseable background;
 
-    public IdGeneratorFetcher(AnyPeer nodes, Duration timeout) {
+    private IdGeneratorFetcher(AnyPeer nodes, Duration timeout, AutoCloseable background) {
         this.nodes = nodes;
         this.timeout = timeout;
+        this.background = background;
     }
 
     /**
@@ -45,7 +54,17 @@ public final class IdGeneratorFetcher implements IdBatchFetcher {
                 throw new IdsUnavailableException("no id-generator node is configured", null);
             };
         }
-        return new IdGeneratorFetcher(new AnyPeer(client, idGenerators, meters), timeout);
+        HealthCheckedPeers balanced = new HealthCheckedPeers(SERVICE_ID, idGenerators, client, PROBE_INTERVAL, PROBE_TIMEOUT, meters);
+        return new IdGeneratorFetcher(new AnyPeer(client, balanced, meters), timeout, balanced);
+    }
+
+    @Override
+    public void close() {
+        try {
+            background.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the id-generator health checks failed", e);
+        }
     }
 
     @Override

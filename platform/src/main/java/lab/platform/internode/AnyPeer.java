@@ -4,13 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
  * One call to any of several interchangeable peers (both id-generator nodes, say), failing over to
- * the next when one cannot serve it. Calls start at a different peer each time (round robin), so the
- * load is shared while all are up.
+ * the next when one cannot serve it. Which peer a call starts at and the order of the rest come from
+ * a {@link PeerOrder}: Spring Cloud LoadBalancer over the peers that pass their readiness probes
+ * ({@link HealthCheckedPeers}), or plain round robin; either way the load is shared while all are up.
  * <ul>
  *   <li>A refused connection or an open breaker: the peer never saw the call, so the next peer is
  *       tried whatever the request (its breaker, {@code internode-<peer>}, makes a dead peer cost
@@ -25,17 +25,21 @@ import java.util.function.BiFunction;
 public final class AnyPeer {
 
     private final InterNodeClient client;
-    private final List<Peer> peers;
+    private final PeerOrder order;
     private final MeterRegistry meters;
-    private final AtomicInteger next = new AtomicInteger();
 
-    public AnyPeer(InterNodeClient client, List<Peer> peers, MeterRegistry meters) {
-        if (peers.isEmpty()) {
+    public AnyPeer(InterNodeClient client, PeerOrder order, MeterRegistry meters) {
+        if (order.peers().isEmpty()) {
             throw new IllegalArgumentException("AnyPeer needs at least one peer");
         }
         this.client = client;
-        this.peers = List.copyOf(peers);
+        this.order = order;
         this.meters = meters;
+    }
+
+    /** Round robin over a fixed list, without health checks. */
+    public AnyPeer(InterNodeClient client, List<Peer> peers, MeterRegistry meters) {
+        this(client, PeerOrder.roundRobin(peers), meters);
     }
 
     /**
@@ -45,11 +49,11 @@ public final class AnyPeer {
      */
     public InterNodeResponse send(Duration deadline, BiFunction<Peer, Duration, InterNodeRequest> request) {
         long deadlineNanos = System.nanoTime() + deadline.toNanos();
-        int first = Math.floorMod(next.getAndIncrement(), peers.size());
+        List<Peer> peers = order.forNextCall();
         InterNodeException lastFailure = null;
         InterNodeResponse lastAnswer = null;
         for (int i = 0; i < peers.size(); i++) {
-            Peer peer = peers.get((first + i) % peers.size());
+            Peer peer = peers.get(i);
             long leftNanos = deadlineNanos - System.nanoTime();
             if (leftNanos <= 0) {
                 break;
@@ -79,12 +83,12 @@ public final class AnyPeer {
         if (lastFailure != null) {
             throw lastFailure;
         }
-        throw new InterNodeException(peers.get(first), InterNodeException.Failure.TIMEOUT, 0,
+        throw new InterNodeException(peers.getFirst(), InterNodeException.Failure.TIMEOUT, 0,
                 "deadline of " + deadline.toMillis() + " ms passed before any peer answered", null);
     }
 
     public List<Peer> peers() {
-        return peers;
+        return order.peers();
     }
 
     private static boolean neverDelivered(InterNodeException failure) {
