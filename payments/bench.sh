@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Payments per second next to pgbench on the same PostgreSQL (docs/payments.md, "Measured").
+# Payments per second next to pgbench on the same PostgreSQL, and a payment's SQL alone run by pgbench
+# (bench/payment.pgbench), the ceiling for this schema (docs/payments.md, "Measured").
 # Needs pgbench and psql on the PATH (Debian: apt-get install postgresql-15).
 # Options: CLIENTS (default 16), SECONDS_PER_RUN (default 30), WARMUP_SECONDS (default 60), PG_STATEMENTS=true (per-statement times from pg_stat_statements).
 set -euo pipefail

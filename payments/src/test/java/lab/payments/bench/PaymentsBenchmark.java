@@ -70,16 +70,21 @@ public final class PaymentsBenchmark {
             String statementReport = statements == null ? null : statements.report(spread.ops());
             Result hot = payments(base, clients, seconds, true);
             Http.Reply verify = Http.get(base, "/ledger/verify");
+            // The payment's SQL alone runs last, with the payments node stopped: its rows have no
+            // processor charge (reconciliation would list them) and no relay may publish its events.
+            app.close();
+            Result sqlOnly = paymentSql(infra, clients, seconds);
             System.out.println();
             System.out.println("== payments vs pgbench, " + clients + " clients, " + Runtime.getRuntime().availableProcessors() + " cores, PostgreSQL with fsync on ==");
             System.out.println(pgbench.line());
             System.out.println(spread.line());
             System.out.println(hot.line());
+            System.out.println(sqlOnly.line());
             if (statementReport != null) {
                 System.out.println(statementReport);
             }
-            System.out.printf("ratio payments/pgbench: %.2f   hot-merchant/spread: %.2f%n", spread.perSecond() / pgbench.perSecond(),
-                    hot.perSecond() / spread.perSecond());
+            System.out.printf("ratio payments/pgbench: %.2f   hot-merchant/spread: %.2f   a payment's SQL alone/pgbench: %.2f%n",
+                    spread.perSecond() / pgbench.perSecond(), hot.perSecond() / spread.perSecond(), sqlOnly.perSecond() / pgbench.perSecond());
             System.out.println("reconciliation after the runs: anomalyCount=" + verify.json().get("anomalyCount") + ", took "
                     + verify.json().get("tookMillis") + " ms for " + verify.json().get("totals"));
         } finally {
@@ -132,19 +137,40 @@ public final class PaymentsBenchmark {
     /** pgbench's TPC-B-like script on its own database of the same server, scale 10, same client count. */
     static Result pgbench(TestInfrastructure infra, int clients, int seconds) throws Exception {
         String port = Integer.toString(infra.postgres.getPort());
-        Map<String, String> env = Map.of("PGPASSWORD", "postgres");
-        run(env, "psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-c", "DROP DATABASE IF EXISTS pgbench", "postgres");
-        run(env, "psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-c", "CREATE DATABASE pgbench", "postgres");
-        run(env, "pgbench", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-i", "-q", "-s", "10", "pgbench");
+        run(PG_ENV, "psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-c", "DROP DATABASE IF EXISTS pgbench", "postgres");
+        run(PG_ENV, "psql", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-c", "CREATE DATABASE pgbench", "postgres");
+        run(PG_ENV, "pgbench", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-i", "-q", "-s", "10", "pgbench");
+        return pgbenchRun(infra, "pgbench TPC-B-like (scale 10)", "pgbench", clients, seconds);
+    }
+
+    /**
+     * {@code bench/payment.pgbench}: the statements of one payment in its two transactions, sent by
+     * pgbench on the payments database. Without the JVMs, HTTP, the processor and the relay, it is
+     * the most this schema and these phases allow, whatever the application around them.
+     */
+    static Result paymentSql(TestInfrastructure infra, int clients, int seconds) throws Exception {
+        return pgbenchRun(infra, "a payment's SQL alone (pgbench)", "payments", clients, seconds, "-n", "-f", "bench/payment.pgbench");
+    }
+
+    private static final Map<String, String> PG_ENV = Map.of("PGPASSWORD", "postgres");
+
+    private static Result pgbenchRun(TestInfrastructure infra, String name, String database, int clients, int seconds,
+                                     String... script) throws Exception {
+        String port = Integer.toString(infra.postgres.getPort());
         Path logDir = Files.createTempDirectory("pgbench");
+        List<String> command = new ArrayList<>(List.of("pgbench", "-h", "127.0.0.1", "-p", port, "-U", "postgres",
+                "-c", Integer.toString(clients), "-j", "2", "-T", Integer.toString(seconds), "-M", "prepared",
+                "-l", "--log-prefix=" + logDir.resolve("tx")));
+        command.addAll(List.of(script));
+        command.add(database);
         Map<String, Double> cpuBefore = CpuAccount.snapshot();
-        String out = run(env, "pgbench", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-c", Integer.toString(clients), "-j", "2",
-                "-T", Integer.toString(seconds), "-M", "prepared", "-l", "--log-prefix=" + logDir.resolve("tx"), "pgbench");
+        String out = run(PG_ENV, command.toArray(String[]::new));
+        Map<String, Double> cpuAfter = CpuAccount.snapshot();
         Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(out);
+        Matcher failed = Pattern.compile("number of failed transactions: ([0-9]+)").matcher(out);
         if (!tps.find()) {
             throw new IllegalStateException("no tps in pgbench output:\n" + out);
         }
-        Map<String, Double> cpuAfter = CpuAccount.snapshot();
         List<Long> latencies = new ArrayList<>();
         try (var logs = Files.list(logDir)) {
             for (Path log : logs.toList()) {
@@ -156,7 +182,7 @@ public final class PaymentsBenchmark {
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         double rate = Double.parseDouble(tps.group(1));
         long transactions = (long) (rate * seconds);
-        return new Result("pgbench TPC-B-like (scale 10)", transactions, seconds, sorted, 0,
+        return new Result(name, transactions, seconds, sorted, failed.find() ? Long.parseLong(failed.group(1)) : 0,
                 CpuAccount.perOperation(cpuBefore, cpuAfter, transactions));
     }
 
