@@ -37,6 +37,11 @@ public final class FakeIdGenerator implements AutoCloseable {
                 out.write(bytes);
             }
         });
+        // Ready as a real generator is while it holds its lease: the services' load balancer probes it.
+        server.createContext("/actuator/health/readiness", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
         server.start();
     }
 
