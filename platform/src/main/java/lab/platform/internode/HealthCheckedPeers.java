@@ -32,8 +32,8 @@ import reactor.core.scheduler.Schedulers;
  * its {@link HealthCheckServiceInstanceListSupplier} probes every peer's readiness on an interval,
  * and its {@link RoundRobinLoadBalancer} picks the first peer of each call among those that passed
  * their last probe. The probe goes through the kit's {@link InterNodeClient}, so it has a deadline,
- * sees an operator's partition fault like any call, and is the trial call that closes a peer's
- * half-open breaker once the peer is back.
+ * sees an operator's partition fault like any call, and counts among the trial calls of the peer's
+ * half-open breaker (three successes close it), so the breaker closes once the peer is back.
  *
  * <p>The fail-over order after the chosen peer: the other peers that passed, then the ones that
  * failed. A probe can be wrong (an overloaded machine answers late), and trying a dead peer costs

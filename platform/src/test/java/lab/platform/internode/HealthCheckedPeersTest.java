@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -77,6 +80,31 @@ class HealthCheckedPeersTest {
         HealthCheckedPeers peers = balance(peer("idgen-1", new AtomicInteger(503)), peer("idgen-2", new AtomicInteger(503)));
         await().atMost(Duration.ofSeconds(10)).until(() -> peers.readyPeers().isEmpty());
         assertThat(firstPeers(peers, 6)).containsExactlyInAnyOrder("idgen-1", "idgen-2");
+    }
+
+    @Test
+    void probesAloneCloseTheBreakerOfAPeerThatIsBack() throws IOException {
+        CircuitBreakerConfig quick = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(2).minimumNumberOfCalls(2)
+                .waitDurationInOpenState(Duration.ofMillis(300)).automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .permittedNumberOfCallsInHalfOpenState(3).build();
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(java.util.Map.of(InterNodeClient.BREAKER_CONFIG, quick));
+        InterNodeClient probing = TestPeers.client(meters, breakers);
+        AtomicInteger readiness = new AtomicInteger(503);
+        Peer flaky = peer("idgen-1", readiness);
+        HealthCheckedPeers peers = new HealthCheckedPeers("id-generator", List.of(flaky), probing, PROBE_INTERVAL, PROBE_TIMEOUT, meters);
+        try {
+            CircuitBreaker breaker = breakers.circuitBreaker("internode-idgen-1", quick);
+            await().atMost(Duration.ofSeconds(10)).until(() -> breaker.getState() == CircuitBreaker.State.OPEN);
+            assertThat(peers.readyPeers()).isEmpty();
+
+            readiness.set(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> breaker.getState() == CircuitBreaker.State.CLOSED);
+            assertThat(peers.readyPeers()).containsExactly("idgen-1");
+        } finally {
+            peers.close();
+            probing.close();
+        }
     }
 
     private HealthCheckedPeers balance(Peer... peers) {

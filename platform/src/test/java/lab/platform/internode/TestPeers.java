@@ -21,11 +21,16 @@ public final class TestPeers {
 
     /** A client of node {@code payments-1}: one-second connect timeout, two attempts, no tracing. */
     public static InterNodeClient client(MeterRegistry meters) {
+        return client(meters, CircuitBreakerRegistry.ofDefaults());
+    }
+
+    /** The same client with the given breakers (per peer: {@code internode-<peer>}). */
+    public static InterNodeClient client(MeterRegistry meters, CircuitBreakerRegistry breakers) {
         NodeIdentity self = new NodeIdentity("payments-1", "test");
         FaultRegistry faults = new FaultRegistry(self, RandomGenerator.getDefault(), List.of());
         var executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).executor(executor).build();
-        return new InterNodeClient(self, http, executor, faults, new FaultMetrics(meters, faults), CircuitBreakerRegistry.ofDefaults(),
+        return new InterNodeClient(self, http, executor, faults, new FaultMetrics(meters, faults), breakers,
                 new RetryPolicy(2, 5, 2.0, 0.5), meters, TracePropagation.NONE);
     }
 
