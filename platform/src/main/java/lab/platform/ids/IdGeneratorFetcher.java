@@ -36,12 +36,12 @@ public final class IdGeneratorFetcher implements IdBatchFetcher {
 
     private final AnyPeer nodes;
     private final Duration timeout;
-    private final AutoCloseable background;
+    private final HealthCheckedPeers nodeHealth;
 
-    private IdGeneratorFetcher(AnyPeer nodes, Duration timeout, AutoCloseable background) {
+    private IdGeneratorFetcher(AnyPeer nodes, Duration timeout, HealthCheckedPeers nodeHealth) {
         this.nodes = nodes;
         this.timeout = timeout;
-        this.background = background;
+        this.nodeHealth = nodeHealth;
     }
 
     /**
@@ -58,13 +58,10 @@ public final class IdGeneratorFetcher implements IdBatchFetcher {
         return new IdGeneratorFetcher(new AnyPeer(client, balanced, meters), timeout, balanced);
     }
 
+    /** Stops the health checks of the generator nodes. */
     @Override
     public void close() {
-        try {
-            background.close();
-        } catch (Exception e) {
-            throw new IllegalStateException("stopping the id-generator health checks failed", e);
-        }
+        nodeHealth.close();
     }
 
     @Override
