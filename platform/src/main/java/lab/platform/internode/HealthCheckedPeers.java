@@ -79,7 +79,7 @@ public final class HealthCheckedPeers implements PeerOrder, AutoCloseable {
             instances.add(new DefaultServiceInstance(peer.nodeId(), serviceId, uri.getHost(), port, "https".equals(uri.getScheme())));
             peerByInstanceId.put(peer.nodeId(), peer);
         }
-        this.ready = new AtomicReference<>(peerByInstanceId.keySet());
+        this.ready = new AtomicReference<>(Set.copyOf(peerByInstanceId.keySet()));
 
         LoadBalancerClientsProperties settings = new LoadBalancerClientsProperties();
         settings.getHealthCheck().setInterval(probeInterval);
@@ -144,9 +144,8 @@ public final class HealthCheckedPeers implements PeerOrder, AutoCloseable {
     }
 
     private void onProbeRound(List<ServiceInstance> passed) {
-        Set<String> now = passed.stream().map(ServiceInstance::getInstanceId)
-                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
-        Set<String> before = ready.getAndSet(Set.copyOf(now));
+        Set<String> now = passed.stream().map(ServiceInstance::getInstanceId).collect(Collectors.toUnmodifiableSet());
+        Set<String> before = ready.getAndSet(now);
         for (String peer : peerByInstanceId.keySet()) {
             if (before.contains(peer) && !now.contains(peer)) {
                 log.warn("{}: {} failed its readiness probe and left the rotation", serviceId, peer);
