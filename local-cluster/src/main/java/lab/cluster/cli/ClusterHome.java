@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import lab.cluster.ClusterCredentials;
 import lab.cluster.ClusterPlan;
 import lab.cluster.infra.Lifetime;
 import lab.cluster.topology.InfraKind;
@@ -22,12 +23,17 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The CLI's state between two commands: {@code .cluster/} holds the cluster's settings
- * ({@code cluster.json}: admin token, Kafka broker count) and {@code data/<node>/} for every node
+ * ({@code cluster.json}: admin token, cluster secret, Kafka broker count) and {@code data/<node>/} for every node
  * (data, log, pid file). {@code down} keeps it; {@code down --wipe} removes it.
  */
 final class ClusterHome {
 
-    record Settings(String adminToken, int kafkaBrokers, Instant createdAt) {
+    /** {@code clusterSecret} is null in the settings of a cluster made before nodes had one; {@code up} adds it. */
+    record Settings(String adminToken, String clusterSecret, int kafkaBrokers, Instant createdAt) {
+
+        ClusterCredentials credentials() {
+            return new ClusterCredentials(adminToken, clusterSecret);
+        }
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -103,6 +109,6 @@ final class ClusterHome {
         topology.infrastructure().forEach(infra -> kinds.add(infra.kind()));
         kinds.remove(InfraKind.PROMETHEUS); // optional, started by the CLI when installed
         return new ClusterPlan(topology, topology.serviceNodes(), kinds, settings.kafkaBrokers(),
-                ports, controllerPorts, dataRoot(), Lifetime.INDEPENDENT, settings.adminToken(), Map.of(), Duration.ofSeconds(240));
+                ports, controllerPorts, dataRoot(), Lifetime.INDEPENDENT, settings.credentials(), Map.of(), Duration.ofSeconds(240));
     }
 }
