@@ -44,12 +44,10 @@ final class InternalParameters {
     }
 
     private static int inRange(String name, String text, int min, int max) {
-        long value;
-        try {
-            value = text.length() > 10 ? Long.MAX_VALUE : Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw invalid(name, name + "='" + abbreviated(text) + "' is not a number");
+        if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw invalid(name, name + "='" + abbreviated(text) + "' is not a decimal number in " + min + ".." + max);
         }
+        long value = text.length() > 10 ? Long.MAX_VALUE : Long.parseLong(text);
         if (value < min || value > max) {
             throw invalid(name, name + "=" + abbreviated(text) + " is outside " + min + ".." + max);
         }

@@ -26,7 +26,9 @@ import lab.platform.internode.Peer;
  *       of a newcomer in another status). A node outside the ring (about to join) learns the
  *       ring as it is, so a newcomer may have any status there, at version 1 or more (only seeds
  *       start at 0);</li>
- *   <li>every heartbeat is of a node of the ring state after the merge;</li>
+ *   <li>every heartbeat is of a node name; one of a node outside the ring (a node about to join
+ *       sends its own before it is a member) passes but is not merged ({@link Gossiper} ignores
+ *       strangers);</li>
  *   <li>versions, heartbeat counters and member counts stay far below overflow
  *       ({@link KvLimits}), and a heartbeat generation (its node's start time) is not more than
  *       a day in this node's future, so no forged entry can outrank its owner's real ones for good.</li>
@@ -58,10 +60,13 @@ public final class GossipRules {
             ringAfter.add(entry.node());
             addresses.putIfAbsent(entry.url(), entry.node());
         }
+        if (ringAfter.size() > KvLimits.MAX_RING_MEMBERS) {
+            throw refused("the ring would have " + ringAfter.size() + " members, more than " + KvLimits.MAX_RING_MEMBERS);
+        }
         long latestGeneration = clockMillis.getAsLong() + KvLimits.MAX_GENERATION_AHEAD_MILLIS;
         message.heartbeats().forEach((node, heartbeat) -> {
-            if (!ringAfter.contains(node)) {
-                throw refused("a heartbeat of " + printable(node) + ", which is not a node of the ring");
+            if (!ringAfter.contains(node) && !NodeIdentity.NODE_ID_PATTERN.matcher(node).matches()) {
+                throw refused("a heartbeat of '" + printable(node) + "', which is not a node name");
             }
             if (heartbeat.generation() < 0 || heartbeat.generation() > latestGeneration) {
                 throw refused("the heartbeat generation " + heartbeat.generation() + " of " + node

@@ -18,9 +18,13 @@ import lab.kvstore.version.CausalContext;
 import lab.kvstore.version.Dot;
 import lab.kvstore.version.VersionCodec;
 import org.junit.jupiter.api.AfterAll;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * One real node against hostile input: forged and oversized causal contexts, forged gossip,
@@ -28,11 +32,14 @@ import org.junit.jupiter.api.TestInstance;
  * values of every content type. Each refusal is a 4xx problem, never a 500, and changes nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrustBoundaryIT {
 
     private static final String TOKEN = "trust-boundary-admin-token-0123456789";
     private static final String SECRET = "trust-boundary-cluster-secret-0123456789";
     private static final String SECRET_HEADER = "X-Lab-Cluster-Secret";
+    /** Few partitions, so the join at the end streams quickly. */
+    private static final String PARTITIONS = "64";
     private static final String[] HOSTILE_NUMBERS = {"9223372036854775807", "9223372036854775808", "-9223372036854775808",
             "2147483648", "-1", "0", "abc", "", "1e3", "0x10", "1.0"};
 
@@ -44,8 +51,8 @@ class TrustBoundaryIT {
         Path data = Files.createTempDirectory("kv-trust-");
         port = KvNodeProcess.freePort();
         node = new KvNodeProcess("kv-1", port, data, Map.of("ADMIN_TOKEN", TOKEN, "CLUSTER_SECRET", SECRET,
-                "KV_SEEDS", "kv-1=http://127.0.0.1:" + port)).start(192);
-        node.awaitReady(Duration.ofSeconds(90));
+                "KV_SEEDS", "kv-1=http://127.0.0.1:" + port, "KV_PARTITIONS", PARTITIONS)).start(192);
+        node.awaitReady(Duration.ofSeconds(180));
     }
 
     @AfterAll
@@ -164,7 +171,7 @@ class TrustBoundaryIT {
                 "@ Evil_Node JOINING 1 http://127.0.0.1:2\n",
                 "@ kv-1 NORMAL 1 not a url\n",
                 "@ kv-1 BOSS 1 " + url + "\n",
-                "kv-evil " + now + " 1\n",
+                "Evil_Node " + now + " 1\n",
                 "kv-1 9223372036854775807 1\n",
                 "kv-1 " + now + " -1\n",
                 "kv-1 abc 1\n",
@@ -190,7 +197,7 @@ class TrustBoundaryIT {
         assertThat(send("PUT", "/kv/internal-target", utf8("kept"))).extracting(HttpResponse::statusCode).isEqualTo(204);
         List<String> partitions = new ArrayList<>(List.of(HOSTILE_NUMBERS));
         partitions.remove("0");
-        partitions.addAll(List.of("1024", "99999", "2147483647", "-0x1", "1.5"));
+        partitions.addAll(List.of("64", "1024", "99999", "2147483647", "-0x1", "1.5"));
         for (String p : partitions) {
             String encoded = java.net.URLEncoder.encode(p, StandardCharsets.UTF_8).replace("+", "%20");
             if (encoded.isEmpty()) {
@@ -312,5 +319,31 @@ class TrustBoundaryIT {
                 "Content-Type", "application/x-www-form-urlencoded", "X-Kv-W", "1", "X-Kv-Delete", "false");
         assertThat(forwarded.statusCode()).as(text(forwarded)).isEqualTo(204);
         assertThat(text(send("GET", "/kv/typed-forwarded", null))).as("a forwarded form-encoded write keeps its body").isEqualTo("v1");
+    }
+
+    /**
+     * Last: a second real node joins through gossip that these rules check, so they let a real
+     * join through; after it, a forged newcomer is still refused.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aRealJoinPassesTheGossipRules() throws Exception {
+        int port2 = KvNodeProcess.freePort();
+        String url2 = "http://127.0.0.1:" + port2;
+        try (KvNodeProcess kv2 = new KvNodeProcess("kv-2", port2, Files.createTempDirectory("kv-trust-2-"), Map.of(
+                "ADMIN_TOKEN", TOKEN, "CLUSTER_SECRET", SECRET, "KV_SEEDS", "kv-1=http://127.0.0.1:" + port,
+                "KV_ADVERTISED_URL", url2, "KV_PARTITIONS", PARTITIONS)).start(192)) {
+            kv2.awaitReady(Duration.ofSeconds(180));
+            HttpResponse<byte[]> join = kv2.send("POST", "/admin/join", null, "Authorization", "Bearer " + TOKEN);
+            assertThat(join.statusCode()).as(text(join)).isEqualTo(202);
+            Awaitility.await("kv-1 sees kv-2 join and complete").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> ringDigest().contains("kv-2:N2"));
+
+            String before = ringDigest();
+            HttpResponse<byte[]> forged = internal("POST", "/internal/gossip", utf8("@ kv-3 NORMAL 1 http://127.0.0.1:5\n"),
+                    "Content-Type", "text/plain");
+            assertProblem(forged, "malformed-request");
+            assertThat(ringDigest()).isEqualTo(before);
+        }
     }
 }
