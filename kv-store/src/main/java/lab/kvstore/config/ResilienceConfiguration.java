@@ -2,7 +2,6 @@ package lab.kvstore.config;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,6 +18,7 @@ import lab.kvstore.membership.HttpGossipTransport;
 import lab.kvstore.membership.PeerState;
 import lab.kvstore.membership.PhiAccrualDetector;
 import lab.kvstore.repair.ReadRepair;
+import lab.kvstore.runtime.NodeRuntime;
 import lab.kvstore.replication.KvMetrics;
 import lab.kvstore.replication.Replica;
 import lab.kvstore.replication.ReplicaTransport;
@@ -38,8 +38,9 @@ public class ResilienceConfiguration {
     private static final int PHI_WINDOW = 100;
 
     @Bean
-    PhiAccrualDetector failureDetector(KvResilienceProperties p, Membership membership, MeterRegistry registry) {
-        PhiAccrualDetector detector = new PhiAccrualDetector(System::currentTimeMillis, PHI_WINDOW, p.gossipIntervalMillis(),
+    PhiAccrualDetector failureDetector(KvResilienceProperties p, Membership membership, MeterRegistry registry,
+                                         NodeRuntime runtime) {
+        PhiAccrualDetector detector = new PhiAccrualDetector(runtime.clock()::millis, PHI_WINDOW, p.gossipIntervalMillis(),
                 p.phiSuspect(), p.phiDown());
         // Peers come and go at runtime (joins): each gets its gauges when this node first hears of it.
         PerPeerMeters.forEveryPeer(membership, peer -> peerGauges(peer, membership, detector, registry));
@@ -70,9 +71,10 @@ public class ResilienceConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    HintStore hintStore(KvProperties kv, KvResilienceProperties p, Membership membership, MeterRegistry registry) {
+    HintStore hintStore(KvProperties kv, KvResilienceProperties p, Membership membership, MeterRegistry registry,
+                        NodeRuntime runtime) {
         HintStore store = new RocksDbHintStore(kv.dataDir().resolve("hints"),
-                new HintBounds(p.hintMaxCount(), p.hintMaxBytes(), p.hintMaxAgeMillis()), System::currentTimeMillis);
+                new HintBounds(p.hintMaxCount(), p.hintMaxBytes(), p.hintMaxAgeMillis()), runtime.clock()::millis);
         PerPeerMeters.forEveryPeer(membership, target -> hintGauges(target, store, registry));
         Gauge.builder("kv.hints.bound.count", store, s -> s.bounds().maxHints())
                 .description("Most hints held per target").register(registry);
@@ -89,33 +91,35 @@ public class ResilienceConfiguration {
     }
 
     @Bean
-    SloppyQuorum sloppyQuorum(ReplicaTransport transport, PhiAccrualDetector detector, HintStore hints, KvMetrics metrics) {
-        return new SloppyQuorum(transport, detector, hints, metrics);
+    SloppyQuorum sloppyQuorum(ReplicaTransport transport, PhiAccrualDetector detector, HintStore hints, KvMetrics metrics,
+                              NodeRuntime runtime) {
+        return new SloppyQuorum(transport, detector, hints, metrics, runtime);
     }
 
     @Bean
     ReadRepair readRepair(NodeIdentity identity, Replica replica, ReplicaTransport transport, KvMetrics metrics,
-                          KvResilienceProperties p) {
-        return new ReadRepair(identity.nodeId(), replica, transport, metrics, p.readRepair());
+                          KvResilienceProperties p, NodeRuntime runtime) {
+        return new ReadRepair(identity.nodeId(), replica, transport, metrics, p.readRepair(), runtime);
     }
 
     @Bean
     AntiEntropy antiEntropy(Membership membership, Replica replica, InterNodeClient client, KvMetrics metrics,
-                            KvResilienceProperties p) {
+                            KvResilienceProperties p, NodeRuntime runtime) {
         return new AntiEntropy(membership.self(), membership::ring, replica, new HttpAntiEntropyTransport(client, membership),
-                metrics, Clock.systemUTC()::millis, p.merkleSegments(), p.hintMaxAgeMillis(), p.collectTombstones());
+                metrics, runtime.clock()::millis, p.merkleSegments(), p.hintMaxAgeMillis(), p.collectTombstones());
     }
 
     /** The background rounds, each on its own fixed delay, one thread each so a slow repair never delays gossip. */
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService resilienceRounds(KvResilienceProperties p, Gossiper gossiper, HintStore hints,
                                               ReplicaTransport transport, PhiAccrualDetector detector, KvMetrics metrics,
-                                              AntiEntropy antiEntropy, KvProperties kv) {
+                                              AntiEntropy antiEntropy, KvProperties kv,
+                                              NodeRuntime runtime) {
         ScheduledExecutorService rounds = Executors.newScheduledThreadPool(3, Thread.ofPlatform().daemon().name("kv-rounds-", 0).factory());
         long callTimeout = kv.requestTimeoutMillis();
         rounds.scheduleWithFixedDelay(guarded("gossip", () -> gossiper.round(p.gossipIntervalMillis() * 2)),
                 p.gossipIntervalMillis(), p.gossipIntervalMillis(), TimeUnit.MILLISECONDS);
-        HintReplayer replayer = new HintReplayer(hints, transport, detector, System::currentTimeMillis, metrics, p.hintReplayBatch());
+        HintReplayer replayer = new HintReplayer(hints, transport, detector, runtime, metrics, p.hintReplayBatch());
         rounds.scheduleWithFixedDelay(guarded("hint replay", () -> replayer.round(callTimeout)),
                 p.hintReplayIntervalMillis(), p.hintReplayIntervalMillis(), TimeUnit.MILLISECONDS);
         if (p.antiEntropyIntervalMillis() > 0) {
