@@ -227,8 +227,11 @@ final class Checker {
     }
 
     /** The shortest history this checker prints for a violation: the ops on its key and the faults. */
-    String historyOf(String violation, SimWorld world) {
-        String key = violationKeys.get(violation);
+    String historyOf(List<String> found, SimWorld world) {
+        String key = found.stream().map(violationKeys::get).filter(k -> k != null).findFirst().orElse(null);
+        if (key == null) {
+            return "";
+        }
         StringBuilder out = new StringBuilder("ops on " + key + " (replicas " + replicasOf(key, world) + "):\n");
         for (Op op : ops) {
             if (op.key.equals(key)) {

@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
  * <p>Two kinds of events. <em>Messages</em> (a request arriving, an answer, a call's timeout)
  * never block and may run inside a wait: when the code under test waits for answers until a
  * deadline, {@link #runUntil} runs messages until the awaited condition holds or time passes the
- * deadline. <em>Tasks</em> (a client request, a background round, a forwarded write) may wait
+ * deadline (a forwarded write is such a message: it waits for its own quorum re-entrantly). <em>Tasks</em> (a client request, a background round) may wait
  * themselves, so they only start from the top level ({@link #runTo}); a task due while another
  * waits starts when that one finished, as on a node whose request threads are all busy.
  */

@@ -63,7 +63,7 @@ final class SimTransport implements ReplicaTransport, AntiEntropyTransport, Goss
 
     @Override
     public CompletableFuture<WriteResult> forwardWrite(String node, WriteCommand command, long timeoutMillis) {
-        return world.call(self, node, "forward " + command.key(), timeoutMillis, SimWorld.Delivery.ONCE_AS_TASK,
+        return world.call(self, node, "forward " + command.key(), timeoutMillis, SimWorld.Delivery.ONCE,
                 n -> n.coordinator.write(command, timeoutMillis));
     }
 

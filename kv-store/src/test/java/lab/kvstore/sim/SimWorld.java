@@ -28,8 +28,11 @@ final class SimWorld {
     enum Delivery {
         /** A join, read, hint or gossip: the receiver handles it inline; the network may duplicate it. */
         IDEMPOTENT,
-        /** A forwarded write: it waits for quorums itself, so it runs as a task; never duplicated (it mints a dot). */
-        ONCE_AS_TASK
+        /**
+         * A forwarded write: never duplicated (it mints a dot). It waits for its own quorum inside
+         * the waiting origin's event loop (re-entrantly), as the receiving node's request thread would.
+         */
+        ONCE
     }
 
     private final SimLoop loop;
@@ -257,13 +260,9 @@ final class SimWorld {
         if (cut(from, to) || lost()) {
             return answer;
         }
-        if (delivery == Delivery.ONCE_AS_TASK) {
-            loop.task(delayNanos(), deliver);
-        } else {
+        loop.message(delayNanos(), deliver);
+        if (delivery == Delivery.IDEMPOTENT && faultsOn && loop.random().nextDouble() < parameters.duplicateRate()) {
             loop.message(delayNanos(), deliver);
-            if (faultsOn && loop.random().nextDouble() < parameters.duplicateRate()) {
-                loop.message(delayNanos(), deliver);
-            }
         }
         return answer;
     }

@@ -74,9 +74,7 @@ final class Simulation {
         loop.runTo(workloadEndNanos + TimeUnit.MILLISECONDS.toNanos(parameters.requestTimeoutMillis() * 3));
         world.heal();
         Map<String, Map<String, VersionedValue>> replicas = converge();
-        if (replicas != null) {
-            finalReads();
-        }
+        finalReads();
         Checker checker = new Checker(ops, keys);
         List<String> violations = new ArrayList<>(checker.check());
         if (replicas == null) {
@@ -88,7 +86,7 @@ final class Simulation {
             trace.append(op).append('\n');
         }
         String history = trace.toString();
-        String failingKey = violations.isEmpty() ? "" : checker.historyOf(violations.getFirst(), world);
+        String failingKey = violations.isEmpty() ? "" : checker.historyOf(violations, world);
         return new Result(seed, parameters, violations, history, sha256(history), ops.size(), loop.eventsRun(),
                 loop.nowNanos() / 1e9, failingKey);
     }

@@ -3,7 +3,8 @@ package lab.kvstore.sim;
 /**
  * Runs seeds from the command line without Maven's start-up (for long explorations on the test
  * classpath): {@code java -cp <test classpath> lab.kvstore.sim.SimulationRunner <first seed> <seeds> [print]}.
- * Prints each failing seed's report and the schedules per second.
+ * Prints each failing seed's report (with {@code -Dsim.summary=true} one line of violation kinds per seed)
+ * and the schedules per second; stops after {@code -Dsim.maxFailures} (1) failing seeds.
  */
 public final class SimulationRunner {
 
@@ -23,7 +24,11 @@ public final class SimulationRunner {
             if (print) {
                 System.out.println(result.history());
             }
-            if (!result.ok()) {
+            if (!result.ok() && Boolean.getBoolean("sim.summary")) {
+                failing++;
+                System.out.println("seed " + seed + ": " + result.violations().stream()
+                        .map(v -> v.substring(0, Math.max(0, v.indexOf(':')))).distinct().toList());
+            } else if (!result.ok()) {
                 failing++;
                 System.out.printf("after %d seeds, %.1f s:%n%s%n", ran, (System.nanoTime() - started) / 1e9,
                         SimulationTest.report(result));
