@@ -13,7 +13,15 @@ import lab.kvstore.version.VersionCodec;
 /** Entries on the wire: a count, then each key and encoded value, length-prefixed. */
 public final class EntriesCodec {
 
+    /** The bytes of a body besides its entries: the count. */
+    public static final int HEADER_BYTES = Integer.BYTES;
+
     private EntriesCodec() {
+    }
+
+    /** What one entry adds to an encoded body: its key and value with their length prefixes. */
+    public static long encodedBytes(StoredEntry entry) {
+        return Integer.BYTES + entry.key().length + Integer.BYTES + VersionCodec.encodedBytes(entry.value());
     }
 
     public static byte[] encode(List<StoredEntry> entries) {

@@ -12,17 +12,24 @@ import lab.platform.internode.InterNodeClient;
 import lab.platform.internode.InterNodeRequest;
 import lab.platform.internode.InterNodeResponse;
 
-/** Anti-entropy and partition-stream calls over the platform client (deadlines, breakers, the partition fault). */
+/**
+ * Anti-entropy and partition-stream calls over the platform client (deadlines, breakers, the
+ * partition fault). Pushed entries go in as many requests as it takes to keep every body within
+ * the limit the receiving node enforces ({@link EntryBatches}).
+ */
 public final class HttpAntiEntropyTransport implements AntiEntropyTransport {
 
     private static final String OCTETS = "application/octet-stream";
 
     private final InterNodeClient client;
     private final Membership membership;
+    private final long maxBodyBytes;
 
-    public HttpAntiEntropyTransport(InterNodeClient client, Membership membership) {
+    /** @param maxBodyBytes the largest request body a node accepts (every node runs with the same limit) */
+    public HttpAntiEntropyTransport(InterNodeClient client, Membership membership, long maxBodyBytes) {
         this.client = client;
         this.membership = membership;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -47,10 +54,13 @@ public final class HttpAntiEntropyTransport implements AntiEntropyTransport {
                 base(partition, segments) + "/entries?wanted=" + list, Duration.ofMillis(timeoutMillis)), timeoutMillis));
     }
 
+    /** Joins the entries into the peer's replica, one request per {@link EntryBatches batch}; each request has the timeout. */
     @Override
     public void push(String peer, int partition, List<StoredEntry> entries, long timeoutMillis) {
-        call(InterNodeRequest.put(membership.peer(peer), "/internal/antientropy/" + partition + "/entries",
-                Duration.ofMillis(timeoutMillis)).body(EntriesCodec.encode(entries), OCTETS), timeoutMillis);
+        for (List<StoredEntry> batch : EntryBatches.of(entries, maxBodyBytes)) {
+            call(InterNodeRequest.put(membership.peer(peer), "/internal/antientropy/" + partition + "/entries",
+                    Duration.ofMillis(timeoutMillis)).body(EntriesCodec.encode(batch), OCTETS), timeoutMillis);
+        }
     }
 
     /** Asks a node to drop its stale copy of a partition it is about to gain (see StreamTransport). */

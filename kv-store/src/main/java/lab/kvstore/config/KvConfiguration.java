@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Clock;
 import lab.kvstore.api.RemoteProblemException;
 import lab.kvstore.handoff.SloppyQuorum;
+import lab.kvstore.membership.PeerHealth;
 import lab.kvstore.repair.ReadRepair;
 import lab.kvstore.runtime.NodeRuntime;
 import lab.kvstore.replication.Coordinator;
@@ -96,9 +97,10 @@ public class KvConfiguration {
     @Bean
     Coordinator coordinator(NodeIdentity identity, Membership membership, Replica replica, ReplicaTransport transport,
                             KvMetrics metrics, SloppyQuorum sloppyQuorum, ReadRepair readRepair, KvProperties properties,
-                            NodeRuntime runtime) {
+                            PeerHealth failureDetector, NodeRuntime runtime) {
         ReadFanOut readFanOut = new ReadFanOut(ReadFanOut.Mode.parse(properties.readFanOut()),
-                new SpeculativeReadDelay(properties.speculativeReadMinMillis(), properties.speculativeReadMaxMillis()));
+                new SpeculativeReadDelay(properties.speculativeReadMinMillis(), properties.speculativeReadMaxMillis()),
+                failureDetector);
         log.info("reads ask {} replicas{}", readFanOut.mode() == ReadFanOut.Mode.ALL ? "all N" : "R",
                 readFanOut.mode() == ReadFanOut.Mode.ALL ? "" : ", one more after " + properties.speculativeReadMinMillis() + "–"
                         + properties.speculativeReadMaxMillis() + " ms (the recent p99 of replica reads) or a failure");

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import lab.kvstore.antientropy.AntiEntropy;
 import lab.kvstore.antientropy.HttpAntiEntropyTransport;
+import lab.kvstore.api.InternalBodyLimit;
 import lab.kvstore.handoff.HintBounds;
 import lab.kvstore.handoff.HintReplayer;
 import lab.kvstore.handoff.HintStore;
@@ -27,6 +28,7 @@ import lab.platform.identity.NodeIdentity;
 import lab.platform.internode.InterNodeClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -102,10 +104,24 @@ public class ResilienceConfiguration {
         return new ReadRepair(identity.nodeId(), replica, transport, metrics, p.readRepair(), runtime);
     }
 
+    /** Refuses to start when the body limit cannot carry a key of kv.max-siblings max-size siblings. */
     @Bean
-    AntiEntropy antiEntropy(Membership membership, Replica replica, InterNodeClient client, KvMetrics metrics,
+    InternalBodyLimit internalBodyLimit(@Value("${lab.http.max-body-bytes}") long maxBodyBytes, KvProperties kv) {
+        InternalBodyLimit limit = InternalBodyLimit.checked(maxBodyBytes, kv.maxSiblings());
+        log.info("internal requests carry at most {} bytes; the largest key ({} siblings of the largest value) takes {}",
+                maxBodyBytes, kv.maxSiblings(), InternalBodyLimit.largestEntryBodyBytes(kv.maxSiblings()));
+        return limit;
+    }
+
+    @Bean
+    HttpAntiEntropyTransport antiEntropyTransport(InterNodeClient client, Membership membership, InternalBodyLimit limit) {
+        return new HttpAntiEntropyTransport(client, membership, limit.maxBodyBytes());
+    }
+
+    @Bean
+    AntiEntropy antiEntropy(Membership membership, Replica replica, HttpAntiEntropyTransport transport, KvMetrics metrics,
                             KvResilienceProperties p, NodeRuntime runtime) {
-        return new AntiEntropy(membership.self(), membership::ring, replica, new HttpAntiEntropyTransport(client, membership),
+        return new AntiEntropy(membership.self(), membership::ring, replica, transport,
                 metrics, runtime.clock()::millis, p.merkleSegments(), p.hintMaxAgeMillis(), p.collectTombstones());
     }
 

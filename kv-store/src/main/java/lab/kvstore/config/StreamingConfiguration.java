@@ -17,7 +17,6 @@ import lab.kvstore.streaming.ReplicaStreamTransport;
 import lab.kvstore.streaming.RingChange;
 import lab.kvstore.streaming.Sleeper;
 import lab.kvstore.streaming.StreamProgress;
-import lab.platform.internode.InterNodeClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -72,10 +71,9 @@ public class StreamingConfiguration {
     }
 
     @Bean
-    RingChange ringChange(Membership membership, Gossiper gossiper, Replica replica, InterNodeClient client, BytePacer pacer,
-                          StreamProgress progress, KvProperties kv, KvResilienceProperties p) {
-        ReplicaStreamTransport transport = new ReplicaStreamTransport(membership.self(), replica,
-                new HttpAntiEntropyTransport(client, membership));
+    RingChange ringChange(Membership membership, Gossiper gossiper, Replica replica, HttpAntiEntropyTransport remote,
+                          BytePacer pacer, StreamProgress progress, KvProperties kv, KvResilienceProperties p) {
+        ReplicaStreamTransport transport = new ReplicaStreamTransport(membership.self(), replica, remote);
         long callTimeout = kv.requestTimeoutMillis();
         PartitionStreamer streamer = new PartitionStreamer(transport, pacer, progress, p.streamBatchBytes(), callTimeout * 5);
         RingChange.Broadcast broadcast = (node, timeoutMillis) ->

@@ -5,19 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import lab.kvstore.antientropy.EntriesCodec;
 import lab.kvstore.storage.StoredEntry;
-import lab.kvstore.version.VersionedValue;
 
 /**
  * Streams one partition to the node that gains it: drops the target's stale copy, reads the
  * partition from every current replica, joins the copies (so a write that reached any W of them
  * is in the result), and sends the join to the target in batches. Every byte read or sent first
  * waits for the {@link BytePacer}, the streaming bandwidth bound.
+ *
+ * <p>A batch is measured as it goes on the wire ({@link EntriesCodec}) and closed before the
+ * entry that would take it past {@code batchBytes}, so it is larger than that only when a single
+ * entry is; the transport then keeps every request within the receiver's body limit.
  */
 public final class PartitionStreamer {
-
-    /** Per-entry framing on the wire besides key and value bytes. */
-    private static final int ENTRY_OVERHEAD_BYTES = 64;
 
     private final StreamTransport transport;
     private final BytePacer pacer;
@@ -49,15 +50,17 @@ public final class PartitionStreamer {
             }
         }
         List<StoredEntry> batch = new ArrayList<>();
-        long inBatch = 0;
+        long inBatch = EntriesCodec.HEADER_BYTES;
         for (StoredEntry entry : joined.values()) {
-            batch.add(entry);
-            inBatch += sizeBytes(entry);
-            if (inBatch >= batchBytes) {
+            long entryBytes = EntriesCodec.encodedBytes(entry);
+            // Closed before the entry that would take it past the target: a batch is over it only when one entry is.
+            if (!batch.isEmpty() && inBatch + entryBytes > batchBytes) {
                 send(move, batch, inBatch);
                 batch = new ArrayList<>();
-                inBatch = 0;
+                inBatch = EntriesCodec.HEADER_BYTES;
             }
+            batch.add(entry);
+            inBatch += entryBytes;
         }
         if (!batch.isEmpty()) {
             send(move, batch, inBatch);
@@ -72,7 +75,6 @@ public final class PartitionStreamer {
     }
 
     static long sizeBytes(StoredEntry entry) {
-        VersionedValue value = entry.value();
-        return entry.key().length + value.valueBytes() + ENTRY_OVERHEAD_BYTES;
+        return EntriesCodec.encodedBytes(entry);
     }
 }

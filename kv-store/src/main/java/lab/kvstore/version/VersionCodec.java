@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,7 +31,19 @@ public final class VersionCodec {
 
     public static byte[] encode(VersionedValue value) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + (int) Math.min(value.valueBytes(), Integer.MAX_VALUE - 64));
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        write(value, bytes);
+        return bytes.toByteArray();
+    }
+
+    /** The length of {@link #encode}'s result, without building it. */
+    public static long encodedBytes(VersionedValue value) {
+        CountingStream counter = new CountingStream();
+        write(value, counter);
+        return counter.bytes;
+    }
+
+    private static void write(VersionedValue value, OutputStream target) {
+        try (DataOutputStream out = new DataOutputStream(target)) {
             out.writeByte(VALUE_FORMAT);
             writeContext(out, value.context());
             out.writeInt(value.siblings().size());
@@ -47,7 +60,21 @@ public final class VersionCodec {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+    }
+
+    /** Counts what is written to it and keeps nothing. */
+    private static final class CountingStream extends OutputStream {
+        private long bytes;
+
+        @Override
+        public void write(int b) {
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes += len;
+        }
     }
 
     /** Reads a value written by {@link #encode}; {@link IllegalArgumentException} when malformed. */

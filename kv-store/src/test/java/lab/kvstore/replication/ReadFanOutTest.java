@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import lab.kvstore.membership.PeerState;
 import lab.kvstore.version.CausalContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +129,50 @@ class ReadFanOutTest {
         }
         assertThat(speculations.get("failed").get()).isEqualTo(1);
         assertThat(cluster.stored(replicas.get(1), KEY).siblings()).as("still stale: every repair was refused").isEmpty();
+    }
+
+    @Test
+    void aReplicaTheFailureDetectorSuspectsIsAskedOnlyAfterTheLiveOnes() {
+        Map<String, PeerState> states = new ConcurrentHashMap<>();
+        cluster = new InMemoryCluster(List.of("kv-1", "kv-2", "kv-3"), 3, 8,
+                () -> new ReadFanOut(ReadFanOut.Mode.QUORUM, new SpeculativeReadDelay(60_000, 60_000),
+                        node -> states.getOrDefault(node, PeerState.ALIVE)), metrics);
+        List<String> replicas = cluster.replicasOf(KEY);
+        Coordinator coordinator = cluster.coordinators.get(replicas.getFirst());
+        coordinator.write(WriteCommand.put(KEY, "milk".getBytes(StandardCharsets.UTF_8), "text/plain", CausalContext.EMPTY, 3),
+                TIMEOUT_MILLIS);
+        String suspected = replicas.get(1);
+        states.put(suspected, PeerState.SUSPECT);
+        cluster.silent.add(suspected);
+        for (int i = 0; i < 10; i++) {
+            // A minute's speculation delay exceeds the 2 s deadline: a read that asked the silent replica first would fail.
+            assertThat(value(coordinator.read(KEY, 2, 2_000))).isEqualTo("milk");
+        }
+        assertThat(cluster.remoteReadsServed.get(replicas.get(2)).get()).as("every read asked the live replica").isEqualTo(10);
+        assertThat(speculations).as("no read waited for the suspected replica").isEmpty();
+
+        // Still asked when R needs it: the detector may be wrong.
+        cluster.silent.remove(suspected);
+        assertThat(value(coordinator.read(KEY, 3, TIMEOUT_MILLIS))).isEqualTo("milk");
+        assertThat(cluster.remoteReadsServed.get(suspected).get()).isEqualTo(1);
+    }
+
+    @Test
+    void theOrderIsSelfThenLiveThenSuspectedThenDownReplicas() {
+        Map<String, PeerState> states = Map.of("kv-2", PeerState.DOWN, "kv-3", PeerState.SUSPECT, "kv-5", PeerState.UNKNOWN);
+        ReadFanOut fanOut = new ReadFanOut(ReadFanOut.Mode.QUORUM, new SpeculativeReadDelay(5, 200),
+                node -> states.getOrDefault(node, PeerState.ALIVE));
+        List<String> replicas = List.of("kv-1", "kv-2", "kv-3", "kv-4", "kv-5");
+        java.util.Set<String> askedFirstRemotely = new java.util.HashSet<>();
+        for (int i = 0; i < replicas.size() - 1; i++) {
+            List<String> order = fanOut.order("kv-1", replicas);
+            assertThat(order.getFirst()).isEqualTo("kv-1");
+            assertThat(order.subList(1, 3)).as("never heard from is no evidence against a replica")
+                    .containsExactlyInAnyOrder("kv-4", "kv-5");
+            assertThat(order.subList(3, 5)).containsExactly("kv-3", "kv-2");
+            askedFirstRemotely.add(order.get(1));
+        }
+        assertThat(askedFirstRemotely).as("the live replicas still take turns").containsExactlyInAnyOrder("kv-4", "kv-5");
     }
 
     @Test

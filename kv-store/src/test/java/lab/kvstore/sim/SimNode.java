@@ -116,7 +116,7 @@ final class SimNode {
         gossiper = new Gossiper(membership, 2, transport, detector, clock.millis(), new Random(world.loop().random().nextLong()));
         SloppyQuorum sloppy = new SloppyQuorum(transport, detector, hints, KvMetrics.NONE, runtime);
         ReadRepair readRepair = new ReadRepair(id, replica, transport, KvMetrics.NONE, true, runtime);
-        ReadFanOut fanOut = new ReadFanOut(ReadFanOut.Mode.QUORUM, new SpeculativeReadDelay(5, 200));
+        ReadFanOut fanOut = new ReadFanOut(ReadFanOut.Mode.QUORUM, new SpeculativeReadDelay(5, 200), detector);
         coordinator = new Coordinator(id, membership::view, replica, transport, KvMetrics.NONE, sloppy, readRepair, fanOut, runtime);
         replayer = new HintReplayer(hints, transport, detector, runtime, KvMetrics.NONE, 200);
         antiEntropy = new AntiEntropy(id, membership::ring, replica, transport, KvMetrics.NONE, clock::millis, 16,
