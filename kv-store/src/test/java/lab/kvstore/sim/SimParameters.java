@@ -13,7 +13,28 @@ record SimParameters(int nodes, int partitions, int tokensPerNode, int replicati
                      long workloadMillis, long maxThinkMillis, double dropRate, double duplicateRate, double slowRate,
                      long maxSkewMillis, int crashes, int partitionFaults) {
 
+    /**
+     * The world of a seed. {@code -Dsim.profile=handoff} draws harsher ones instead: more crashes and
+     * partitions, few keys, short hint ages and clocks skewed by seconds, where hints outlive the
+     * replicas' view of a delete.
+     */
     static SimParameters draw(SplittableRandom random) {
+        return "handoff".equals(System.getProperty("sim.profile")) ? drawHandoffHeavy(random) : drawDefault(random);
+    }
+
+    private static SimParameters drawHandoffHeavy(SplittableRandom random) {
+        return new SimParameters(
+                4 + random.nextInt(2), 8, 4, 3, 2, 2, 16,
+                100, 800 + random.nextInt(800), 1000,
+                100 + random.nextInt(100), 200 + random.nextInt(300),
+                1 + random.nextInt(3), 2 + random.nextInt(3),
+                15_000 + random.nextInt(10_000), 100 + random.nextInt(800),
+                random.nextDouble() * 0.03, random.nextDouble() * 0.02, random.nextDouble() * 0.05,
+                1500 + random.nextInt(2500),
+                3 + random.nextInt(5), 2 + random.nextInt(5));
+    }
+
+    private static SimParameters drawDefault(SplittableRandom random) {
         long[] skews = {0, 50, 500, 1500, 3000};
         return new SimParameters(
                 4 + random.nextInt(2), 8, 4, 3, 2, 2, 16,
