@@ -123,9 +123,14 @@ final class SimWorld {
     }
 
     void restart(String id) {
+        restart(id, drawSkewNanos());
+    }
+
+    /** Restarts a crashed node with its clock now skewed by {@code skewNanos} (an NTP step after a reboot, say). */
+    void restart(String id, long skewNanos) {
         SimNode node = nodes.get(id);
         if (!node.up()) {
-            node.skew(drawSkewNanos());
+            node.skew(skewNanos);
             node.hints.clock(node::millis);
             start(node);
         }

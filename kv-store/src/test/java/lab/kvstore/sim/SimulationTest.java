@@ -82,6 +82,19 @@ class SimulationTest {
         }
     }
 
+    /**
+     * The hint-against-tombstone schedule ({@link HintAfterCollectionScenario}): before collected
+     * tombstones kept their context, the fallback replayed its hint after every replica had
+     * collected the delete, and X came back.
+     */
+    @Test
+    void aHintReplayedAfterEveryReplicaCollectedTheDeleteDoesNotBringTheValueBack() {
+        HintAfterCollectionScenario.Outcome outcome = HintAfterCollectionScenario.run();
+        assertThat(outcome.trace()).contains("kv-2 starts (clock skew -8000 ms)");
+        assertThat(outcome.deletedValueCameBack()).as(outcome.trace()).isFalse();
+        assertThat(outcome.finalRead().isAbsent()).as(outcome.trace()).isTrue();
+    }
+
     @Test
     void theSameSeedGivesTheSameHistoryByteForByte() {
         Simulation.Result once = Simulation.run(42);
