@@ -14,6 +14,7 @@ import lab.kvstore.handoff.HintReplayer;
 import lab.kvstore.handoff.HintStore;
 import lab.kvstore.handoff.RocksDbHintStore;
 import lab.kvstore.handoff.SloppyQuorum;
+import lab.kvstore.membership.GenerationFile;
 import lab.kvstore.membership.Gossiper;
 import lab.kvstore.membership.HttpGossipTransport;
 import lab.kvstore.membership.PeerState;
@@ -67,9 +68,11 @@ public class ResilienceConfiguration {
     }
 
     @Bean
-    Gossiper gossiper(KvResilienceProperties p, Membership membership, InterNodeClient client, PhiAccrualDetector detector) {
+    Gossiper gossiper(KvResilienceProperties p, Membership membership, InterNodeClient client, PhiAccrualDetector detector,
+                      KvProperties kv, NodeRuntime runtime) {
+        long generation = new GenerationFile(kv.dataDir().resolve("gossip-generation")).next(runtime.clock().millis());
         return new Gossiper(membership, p.gossipFanOut(), new HttpGossipTransport(client, membership), detector,
-                System.currentTimeMillis(), new Random());
+                generation, new Random());
     }
 
     @Bean(destroyMethod = "close")

@@ -16,6 +16,7 @@ import lab.kvstore.handoff.HintBounds;
 import lab.kvstore.handoff.HintReplayer;
 import lab.kvstore.handoff.SloppyQuorum;
 import lab.kvstore.membership.Gossiper;
+import lab.kvstore.membership.Heartbeat;
 import lab.kvstore.membership.PhiAccrualDetector;
 import lab.kvstore.repair.ReadRepair;
 import lab.kvstore.replication.Coordinator;
@@ -48,6 +49,8 @@ final class SimNode {
     final InMemoryStorage storage = new InMemoryStorage();
     final SimHintStore hints;
     private long skewNanos;
+    /** The last gossip generation, durable as GenerationFile keeps it. */
+    private long generation = Long.MIN_VALUE + 1;
     private int incarnation;
     private boolean up;
 
@@ -113,7 +116,8 @@ final class SimNode {
         membership = new Membership(id, seeds, p.partitions(), p.tokensPerNode(), p.replicationFactor());
         replica = new Replica(id, storage, new SimClock(), p.maxSiblings(), KvMetrics.NONE);
         detector = new PhiAccrualDetector(clock::millis, 100, p.gossipIntervalMillis(), 5, 8);
-        gossiper = new Gossiper(membership, 2, transport, detector, clock.millis(), new Random(world.loop().random().nextLong()));
+        generation = Heartbeat.nextGeneration(generation, clock.millis());
+        gossiper = new Gossiper(membership, 2, transport, detector, generation, new Random(world.loop().random().nextLong()));
         SloppyQuorum sloppy = new SloppyQuorum(transport, detector, hints, KvMetrics.NONE, runtime);
         ReadRepair readRepair = new ReadRepair(id, replica, transport, KvMetrics.NONE, true, runtime);
         ReadFanOut fanOut = new ReadFanOut(ReadFanOut.Mode.QUORUM, new SpeculativeReadDelay(5, 200), detector);

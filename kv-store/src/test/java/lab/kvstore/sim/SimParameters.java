@@ -18,8 +18,8 @@ record SimParameters(int nodes, int partitions, int tokensPerNode, int replicati
      * partitions, few keys, short hint ages and clocks skewed by seconds, where hints outlive the
      * replicas' view of a delete.
      */
-    static SimParameters draw(SplittableRandom random) {
-        return "handoff".equals(System.getProperty("sim.profile")) ? drawHandoffHeavy(random) : drawDefault(random);
+    static SimParameters draw(SplittableRandom random, String profile) {
+        return "handoff".equals(profile) ? drawHandoffHeavy(random) : drawDefault(random);
     }
 
     private static SimParameters drawHandoffHeavy(SplittableRandom random) {

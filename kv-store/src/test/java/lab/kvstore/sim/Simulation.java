@@ -50,10 +50,11 @@ final class Simulation {
     private final List<String> keys = new ArrayList<>();
     private final long workloadEndNanos;
 
-    Simulation(long seed) {
+    /** @param profile null for the default worlds, "handoff" for harsher ones ({@link SimParameters#draw}) */
+    Simulation(long seed, String profile) {
         this.seed = seed;
         this.loop = new SimLoop(seed);
-        this.parameters = SimParameters.draw(new SplittableRandom(seed ^ 0x5DEECE66DL));
+        this.parameters = SimParameters.draw(new SplittableRandom(seed ^ 0x5DEECE66DL), profile);
         this.world = new SimWorld(loop, parameters, trace);
         for (int i = 0; i < parameters.keys(); i++) {
             keys.add("k" + i);
@@ -61,8 +62,13 @@ final class Simulation {
         workloadEndNanos = TimeUnit.MILLISECONDS.toNanos(parameters.workloadMillis());
     }
 
+    /** One seed in the worlds {@code -Dsim.profile} names (default ones when unset). */
     static Result run(long seed) {
-        return new Simulation(seed).run();
+        return run(seed, System.getProperty("sim.profile"));
+    }
+
+    static Result run(long seed, String profile) {
+        return new Simulation(seed, profile).run();
     }
 
     Result run() {
@@ -78,7 +84,17 @@ final class Simulation {
         Checker checker = new Checker(ops, keys);
         List<String> violations = new ArrayList<>(checker.check());
         if (replicas == null) {
-            violations.add("replicas did not converge within " + CONVERGENCE_LIMIT_MILLIS / 1000 + " simulated seconds after healing");
+            Map<String, Map<String, VersionedValue>> last = replicaStates();
+            Map<String, Map<String, VersionedValue>> differing = new TreeMap<>();
+            last.forEach((key, byNode) -> {
+                if (byNode.values().stream().distinct().count() > 1) {
+                    differing.put(key, byNode);
+                }
+            });
+            Map<String, Integer> hints = new TreeMap<>();
+            world.nodes().forEach(n -> hints.put(n.id, n.hints.size()));
+            violations.add("replicas did not converge within " + CONVERGENCE_LIMIT_MILLIS / 1000
+                    + " simulated seconds after healing; differing: " + differing + "; hints held: " + hints);
         } else {
             violations.addAll(checker.converged(replicas));
         }
