@@ -1,5 +1,7 @@
 package lab.kvstore.runtime;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * What the replication core takes from its environment instead of reading it from the JVM: the
  * node's clocks and the way it waits for other nodes. The Spring shell provides {@link #SYSTEM};
@@ -15,6 +17,6 @@ public record NodeRuntime(NodeClock clock, Waiter waiter) {
 
     /** Milliseconds left until a deadline of {@link #nanoTime()}, at least 1 (a call needs some time). */
     public long remainingMillis(long deadlineNanos) {
-        return Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadlineNanos - clock.nanoTime()));
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - clock.nanoTime()));
     }
 }

@@ -3,6 +3,7 @@ package lab.kvstore.runtime;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -25,13 +26,13 @@ public interface Waiter {
             @Override
             public <T> T poll(BlockingQueue<T> queue, long untilNanos) throws InterruptedException {
                 long remaining = untilNanos - clock.nanoTime();
-                return remaining > 0 ? queue.poll(remaining, java.util.concurrent.TimeUnit.NANOSECONDS) : queue.poll();
+                return remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
             }
 
             @Override
             public <T> T get(Future<T> future, long untilNanos)
                     throws InterruptedException, ExecutionException, TimeoutException {
-                return future.get(Math.max(1, untilNanos - clock.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                return future.get(Math.max(1, untilNanos - clock.nanoTime()), TimeUnit.NANOSECONDS);
             }
         };
     }

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
  * The deterministic simulation of the kv-store (see docs/kv-store-under-failure.md, "Deterministic
  * simulation"). {@code verify} runs a bounded number of seeds; longer runs on demand:
  * <pre>
- * ./mvnw -pl kv-store -am verify -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dsim.seeds=100000 -Dsim.minutes=60 [-Dsim.firstSeed=N]     # explore
- * ./mvnw -pl kv-store -am verify -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed=N  # replay one
+ * ./mvnw -pl kv-store -am verify -DskipITs -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dsim.seeds=100000 -Dsim.minutes=60 [-Dsim.firstSeed=N] [-Dsim.profile=handoff]     # explore
+ * ./mvnw -pl kv-store -am verify -DskipITs -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed=N  # replay one
  * </pre>
  */
 class SimulationTest {
@@ -22,7 +22,9 @@ class SimulationTest {
     private static final double CI_MINUTES = 1.5;
 
     static String replayCommand(long seed) {
-        return "./mvnw -pl kv-store -am verify -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed=" + seed;
+        String profile = System.getProperty("sim.profile");
+        return "./mvnw -pl kv-store -am verify -DskipITs -Dtest=SimulationTest -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed="
+                + seed + (profile == null || profile.isBlank() ? "" : " -Dsim.profile=" + profile);
     }
 
     static String report(Simulation.Result result) {
