@@ -24,7 +24,7 @@ import lab.kvstore.version.VersionedValue;
  * exchanges it with every other replica: compare Merkle trees, fetch the peer's entries of the
  * differing segments and join them here, push ours that the peer lacks or holds differently.
  * Only differing segments travel. When every exchange of the round succeeded, the tombstones
- * that were here before it began are collected ({@link TombstoneRule}).
+ * that were here before it began are collected ({@link TombstoneRule}): each keeps its causal context.
  */
 public final class AntiEntropy {
 
@@ -97,7 +97,7 @@ public final class AntiEntropy {
             int collected = 0;
             for (StoredEntry tombstone : tombstones) {
                 if (TombstoneRule.collectible(tombstone.value(), tombstone.value(), true)
-                        && local.deleteIfUnchanged(partition, tombstone.key(), tombstone.value())) {
+                        && local.collectIfUnchanged(partition, tombstone.key(), tombstone.value())) {
                     collected++;
                 }
             }

@@ -7,6 +7,7 @@ import lab.kvstore.api.RemoteProblemException;
 import lab.kvstore.handoff.SloppyQuorum;
 import lab.kvstore.membership.PeerHealth;
 import lab.kvstore.repair.ReadRepair;
+import lab.kvstore.runtime.NodeRuntime;
 import lab.kvstore.replication.Coordinator;
 import lab.kvstore.replication.HttpReplicaTransport;
 import lab.kvstore.replication.KvMetrics;
@@ -77,6 +78,12 @@ public class KvConfiguration {
         return metrics;
     }
 
+    /** The node's real clocks, and waits that block the calling thread: the simulation provides its own. */
+    @Bean
+    NodeRuntime nodeRuntime() {
+        return NodeRuntime.SYSTEM;
+    }
+
     @Bean
     Replica replica(NodeIdentity identity, ReplicaStorage storage, KvProperties properties, KvMetrics metrics) {
         return new Replica(identity.nodeId(), storage, Clock.systemUTC(), properties.maxSiblings(), metrics);
@@ -90,14 +97,15 @@ public class KvConfiguration {
     @Bean
     Coordinator coordinator(NodeIdentity identity, Membership membership, Replica replica, ReplicaTransport transport,
                             KvMetrics metrics, SloppyQuorum sloppyQuorum, ReadRepair readRepair, KvProperties properties,
-                            PeerHealth failureDetector) {
+                            PeerHealth failureDetector, NodeRuntime runtime) {
         ReadFanOut readFanOut = new ReadFanOut(ReadFanOut.Mode.parse(properties.readFanOut()),
                 new SpeculativeReadDelay(properties.speculativeReadMinMillis(), properties.speculativeReadMaxMillis()),
                 failureDetector);
         log.info("reads ask {} replicas{}", readFanOut.mode() == ReadFanOut.Mode.ALL ? "all N" : "R",
                 readFanOut.mode() == ReadFanOut.Mode.ALL ? "" : ", one more after " + properties.speculativeReadMinMillis() + "–"
                         + properties.speculativeReadMaxMillis() + " ms (the recent p99 of replica reads) or a failure");
-        return new Coordinator(identity.nodeId(), membership::view, replica, transport, metrics, sloppyQuorum, readRepair, readFanOut);
+        return new Coordinator(identity.nodeId(), membership::view, replica, transport, metrics, sloppyQuorum, readRepair, readFanOut,
+                runtime);
     }
 
     /** Ready once storage is open and the ring is known; never waits for peers (they start after us). */

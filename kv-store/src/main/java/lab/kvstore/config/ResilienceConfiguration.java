@@ -2,7 +2,6 @@ package lab.kvstore.config;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,12 +14,14 @@ import lab.kvstore.handoff.HintReplayer;
 import lab.kvstore.handoff.HintStore;
 import lab.kvstore.handoff.RocksDbHintStore;
 import lab.kvstore.handoff.SloppyQuorum;
+import lab.kvstore.membership.GenerationFile;
 import lab.kvstore.membership.GossipRules;
 import lab.kvstore.membership.Gossiper;
 import lab.kvstore.membership.HttpGossipTransport;
 import lab.kvstore.membership.PeerState;
 import lab.kvstore.membership.PhiAccrualDetector;
 import lab.kvstore.repair.ReadRepair;
+import lab.kvstore.runtime.NodeRuntime;
 import lab.kvstore.replication.KvMetrics;
 import lab.kvstore.replication.Replica;
 import lab.kvstore.replication.ReplicaTransport;
@@ -41,8 +42,9 @@ public class ResilienceConfiguration {
     private static final int PHI_WINDOW = 100;
 
     @Bean
-    PhiAccrualDetector failureDetector(KvResilienceProperties p, Membership membership, MeterRegistry registry) {
-        PhiAccrualDetector detector = new PhiAccrualDetector(System::currentTimeMillis, PHI_WINDOW, p.gossipIntervalMillis(),
+    PhiAccrualDetector failureDetector(KvResilienceProperties p, Membership membership, MeterRegistry registry,
+                                         NodeRuntime runtime) {
+        PhiAccrualDetector detector = new PhiAccrualDetector(runtime.clock()::millis, PHI_WINDOW, p.gossipIntervalMillis(),
                 p.phiSuspect(), p.phiDown());
         // Peers come and go at runtime (joins): each gets its gauges when this node first hears of it.
         PerPeerMeters.forEveryPeer(membership, peer -> peerGauges(peer, membership, detector, registry));
@@ -67,16 +69,18 @@ public class ResilienceConfiguration {
     }
 
     @Bean
-    Gossiper gossiper(KvResilienceProperties p, Membership membership, InterNodeClient client, PhiAccrualDetector detector) {
-        return new Gossiper(membership, new GossipRules(membership, System::currentTimeMillis), p.gossipFanOut(),
-                new HttpGossipTransport(client, membership), detector,
-                System.currentTimeMillis(), new Random());
+    Gossiper gossiper(KvResilienceProperties p, Membership membership, InterNodeClient client, PhiAccrualDetector detector,
+                      KvProperties kv, NodeRuntime runtime) {
+        long generation = new GenerationFile(kv.dataDir().resolve("gossip-generation")).next(runtime.clock().millis());
+        return new Gossiper(membership, new GossipRules(membership, () -> runtime.clock().millis()), p.gossipFanOut(),
+                new HttpGossipTransport(client, membership), detector, generation, new Random());
     }
 
     @Bean(destroyMethod = "close")
-    HintStore hintStore(KvProperties kv, KvResilienceProperties p, Membership membership, MeterRegistry registry) {
+    HintStore hintStore(KvProperties kv, KvResilienceProperties p, Membership membership, MeterRegistry registry,
+                        NodeRuntime runtime) {
         HintStore store = new RocksDbHintStore(kv.dataDir().resolve("hints"),
-                new HintBounds(p.hintMaxCount(), p.hintMaxBytes(), p.hintMaxAgeMillis()), System::currentTimeMillis);
+                new HintBounds(p.hintMaxCount(), p.hintMaxBytes(), p.hintMaxAgeMillis()), runtime.clock()::millis);
         PerPeerMeters.forEveryPeer(membership, target -> hintGauges(target, store, registry));
         Gauge.builder("kv.hints.bound.count", store, s -> s.bounds().maxHints())
                 .description("Most hints held per target").register(registry);
@@ -93,14 +97,15 @@ public class ResilienceConfiguration {
     }
 
     @Bean
-    SloppyQuorum sloppyQuorum(ReplicaTransport transport, PhiAccrualDetector detector, HintStore hints, KvMetrics metrics) {
-        return new SloppyQuorum(transport, detector, hints, metrics);
+    SloppyQuorum sloppyQuorum(ReplicaTransport transport, PhiAccrualDetector detector, HintStore hints, KvMetrics metrics,
+                              NodeRuntime runtime) {
+        return new SloppyQuorum(transport, detector, hints, metrics, runtime);
     }
 
     @Bean
     ReadRepair readRepair(NodeIdentity identity, Replica replica, ReplicaTransport transport, KvMetrics metrics,
-                          KvResilienceProperties p) {
-        return new ReadRepair(identity.nodeId(), replica, transport, metrics, p.readRepair());
+                          KvResilienceProperties p, NodeRuntime runtime) {
+        return new ReadRepair(identity.nodeId(), replica, transport, metrics, p.readRepair(), runtime);
     }
 
     /** Refuses to start when the body limit cannot carry a key of kv.max-siblings max-size siblings. */
@@ -119,21 +124,22 @@ public class ResilienceConfiguration {
 
     @Bean
     AntiEntropy antiEntropy(Membership membership, Replica replica, HttpAntiEntropyTransport transport, KvMetrics metrics,
-                            KvResilienceProperties p) {
+                            KvResilienceProperties p, NodeRuntime runtime) {
         return new AntiEntropy(membership.self(), membership::ring, replica, transport,
-                metrics, Clock.systemUTC()::millis, p.merkleSegments(), p.hintMaxAgeMillis(), p.collectTombstones());
+                metrics, runtime.clock()::millis, p.merkleSegments(), p.hintMaxAgeMillis(), p.collectTombstones());
     }
 
     /** The background rounds, each on its own fixed delay, one thread each so a slow repair never delays gossip. */
     @Bean(destroyMethod = "shutdownNow")
     ScheduledExecutorService resilienceRounds(KvResilienceProperties p, Gossiper gossiper, HintStore hints,
                                               ReplicaTransport transport, PhiAccrualDetector detector, KvMetrics metrics,
-                                              AntiEntropy antiEntropy, KvProperties kv) {
+                                              AntiEntropy antiEntropy, KvProperties kv,
+                                              NodeRuntime runtime) {
         ScheduledExecutorService rounds = Executors.newScheduledThreadPool(3, Thread.ofPlatform().daemon().name("kv-rounds-", 0).factory());
         long callTimeout = kv.requestTimeoutMillis();
         rounds.scheduleWithFixedDelay(guarded("gossip", () -> gossiper.round(p.gossipIntervalMillis() * 2)),
                 p.gossipIntervalMillis(), p.gossipIntervalMillis(), TimeUnit.MILLISECONDS);
-        HintReplayer replayer = new HintReplayer(hints, transport, detector, System::currentTimeMillis, metrics, p.hintReplayBatch());
+        HintReplayer replayer = new HintReplayer(hints, transport, detector, runtime, metrics, p.hintReplayBatch());
         rounds.scheduleWithFixedDelay(guarded("hint replay", () -> replayer.round(callTimeout)),
                 p.hintReplayIntervalMillis(), p.hintReplayIntervalMillis(), TimeUnit.MILLISECONDS);
         if (p.antiEntropyIntervalMillis() > 0) {

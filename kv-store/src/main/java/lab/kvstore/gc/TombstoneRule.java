@@ -4,17 +4,20 @@ import lab.kvstore.version.Sibling;
 import lab.kvstore.version.VersionedValue;
 
 /**
- * When a tombstone may be deleted. Both conditions must hold:
+ * When a tombstone may be collected: its sibling dropped, the key's causal context kept
+ * ({@link lab.kvstore.replication.Replica#collectIfUnchanged}). Both conditions must hold:
  * <ol>
  *   <li>every other replica of the partition is known to hold it: it was stored here when an
  *       anti-entropy round of the partition began, every exchange of that round with every other
  *       replica succeeded (an exchange leaves the peer holding at least what we held), and it is
  *       still unchanged here after the round; and</li>
- *   <li>it is older than the hints' age bound, so no hint written before the delete (which could
- *       carry the deleted value) can still be replayed: such hints are dropped, never replayed.</li>
+ *   <li>it is older than the hints' age bound, so the hints written before the delete have
+ *       normally been replayed or dropped by then.</li>
  * </ol>
- * Time alone is never enough (a replica down for longer than any grace period would resurrect the
- * value); the exchange is what proves the replicas have it.
+ * Safety does not rest on either condition or on any clock: the kept context covers every write
+ * the tombstone superseded, so a late hint, repair or duplicate joins in as nothing, and the next
+ * write's dot is minted above every counter the key ever had. The conditions decide when the
+ * tombstone shrinks, so that replicas agree on it instead of handing it back and forth.
  */
 public final class TombstoneRule {
 

@@ -5,7 +5,8 @@ package lab.kvstore.handoff;
  * is refused (and counted as dropped): the write then does not count toward W through this node,
  * and anti-entropy is what repairs the target. A hint older than {@code maxAgeMillis} is dropped
  * instead of replayed, as Cassandra's max_hint_window: after that long, anti-entropy is cheaper
- * than a backlog, and the tombstone collector relies on no older hint ever being replayed.
+ * than a backlog. (Tombstone collection keeps the key's causal context, so even a hint older than
+ * a collected tombstone joins in as nothing; no clock comparison is needed for that.)
  */
 public record HintBounds(long maxHints, long maxBytes, long maxAgeMillis) {
 

@@ -1,11 +1,11 @@
 package lab.kvstore.handoff;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import lab.kvstore.membership.PeerHealth;
 import lab.kvstore.membership.PeerState;
 import lab.kvstore.replication.KvMetrics;
 import lab.kvstore.replication.ReplicaTransport;
+import lab.kvstore.runtime.NodeRuntime;
 import lab.kvstore.version.VersionedValue;
 import java.nio.charset.StandardCharsets;
 
@@ -21,16 +21,16 @@ public final class HintReplayer {
     private final HintStore store;
     private final ReplicaTransport transport;
     private final PeerHealth health;
-    private final LongSupplier clockMillis;
+    private final NodeRuntime runtime;
     private final KvMetrics metrics;
     private final int batchSize;
 
-    public HintReplayer(HintStore store, ReplicaTransport transport, PeerHealth health, LongSupplier clockMillis,
+    public HintReplayer(HintStore store, ReplicaTransport transport, PeerHealth health, NodeRuntime runtime,
                         KvMetrics metrics, int batchSize) {
         this.store = store;
         this.transport = transport;
         this.health = health;
-        this.clockMillis = clockMillis;
+        this.runtime = runtime;
         this.metrics = metrics;
         this.batchSize = batchSize;
     }
@@ -50,14 +50,14 @@ public final class HintReplayer {
     private int replay(String target, long callTimeoutMillis) {
         int delivered = 0;
         for (Hint hint : store.oldest(target, batchSize)) {
-            if (clockMillis.getAsLong() - hint.createdMillis() > store.bounds().maxAgeMillis()) {
+            if (runtime.clock().millis() - hint.createdMillis() > store.bounds().maxAgeMillis()) {
                 store.remove(hint);
                 metrics.hintDropped(target, "expired");
                 continue;
             }
             try {
-                transport.apply(target, new String(hint.key(), StandardCharsets.UTF_8), hint.value(), callTimeoutMillis)
-                        .get(callTimeoutMillis + 100, TimeUnit.MILLISECONDS);
+                runtime.waiter().get(transport.apply(target, new String(hint.key(), StandardCharsets.UTF_8), hint.value(),
+                        callTimeoutMillis), runtime.nanoTime() + TimeUnit.MILLISECONDS.toNanos(callTimeoutMillis + 100));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return delivered;

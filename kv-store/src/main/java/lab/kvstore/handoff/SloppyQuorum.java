@@ -4,11 +4,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import lab.kvstore.membership.PeerHealth;
 import lab.kvstore.replication.KvMetrics;
 import lab.kvstore.replication.ReplicaCallException;
 import lab.kvstore.replication.ReplicaTransport;
+import lab.kvstore.runtime.NodeRuntime;
 import lab.kvstore.version.VersionedValue;
 
 /**
@@ -26,12 +26,15 @@ public final class SloppyQuorum {
     private final PeerHealth health;
     private final HintStore localHints;
     private final KvMetrics metrics;
+    private final NodeRuntime runtime;
 
-    public SloppyQuorum(ReplicaTransport transport, PeerHealth health, HintStore localHints, KvMetrics metrics) {
+    public SloppyQuorum(ReplicaTransport transport, PeerHealth health, HintStore localHints, KvMetrics metrics,
+                        NodeRuntime runtime) {
         this.transport = transport;
         this.health = health;
         this.localHints = localHints;
         this.metrics = metrics;
+        this.runtime = runtime;
     }
 
     /** The fallbacks of one write, handed out one per failed replica. */
@@ -86,7 +89,7 @@ public final class SloppyQuorum {
         }
 
         private long remainingMillis() {
-            return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+            return runtime.remainingMillis(deadlineNanos);
         }
     }
 

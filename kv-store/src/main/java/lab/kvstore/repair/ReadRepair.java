@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import lab.kvstore.replication.KvMetrics;
 import lab.kvstore.replication.Replica;
 import lab.kvstore.replication.ReplicaTransport;
+import lab.kvstore.runtime.NodeRuntime;
 import lab.kvstore.version.VersionedValue;
 
 /**
@@ -24,13 +25,16 @@ public final class ReadRepair {
     private final ReplicaTransport transport;
     private final KvMetrics metrics;
     private final boolean enabled;
+    private final NodeRuntime runtime;
 
-    public ReadRepair(String self, Replica local, ReplicaTransport transport, KvMetrics metrics, boolean enabled) {
+    public ReadRepair(String self, Replica local, ReplicaTransport transport, KvMetrics metrics, boolean enabled,
+                      NodeRuntime runtime) {
         this.self = self;
         this.local = local;
         this.transport = transport;
         this.metrics = metrics;
         this.enabled = enabled;
+        this.runtime = runtime;
     }
 
     /**
@@ -52,7 +56,7 @@ public final class ReadRepair {
         });
         for (Map.Entry<String, CompletableFuture<Void>> repair : repairs) {
             try {
-                repair.getValue().get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                runtime.waiter().get(repair.getValue(), deadlineNanos);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failed.add(repair.getKey());
@@ -72,7 +76,7 @@ public final class ReadRepair {
         VersionedValue target = answer.join(merged);
         if (!answer.equals(target)) {
             metrics.readRepair("async");
-            send(partition, key, keyBytes, node, target, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+            send(partition, key, keyBytes, node, target, runtime.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
         }
     }
 
@@ -82,8 +86,7 @@ public final class ReadRepair {
             local.apply(partition, keyBytes, value);
             return CompletableFuture.completedFuture(null);
         }
-        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-        return transport.apply(node, key, value, millis);
+        return transport.apply(node, key, value, runtime.remainingMillis(deadlineNanos));
     }
 
     public boolean enabled() {

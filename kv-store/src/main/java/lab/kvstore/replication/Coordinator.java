@@ -15,6 +15,7 @@ import lab.kvstore.handoff.SloppyQuorum;
 import lab.kvstore.repair.ReadRepair;
 import lab.kvstore.ring.Ring;
 import lab.kvstore.ring.RingView;
+import lab.kvstore.runtime.NodeRuntime;
 import lab.kvstore.version.VersionedValue;
 
 /**
@@ -39,16 +40,17 @@ public final class Coordinator {
     private final SloppyQuorum sloppyQuorum;
     private final ReadRepair readRepair;
     private final ReadFanOut readFanOut;
+    private final NodeRuntime runtime;
 
     /** Part 1's coordinator: strict quorums, no hints, no read repair. */
     public Coordinator(String self, Supplier<Ring> ring, Replica local, ReplicaTransport transport, KvMetrics metrics) {
         this(self, () -> RingView.stable(ring.get()), local, transport, metrics, null,
-                new ReadRepair(self, local, transport, metrics, false), ReadFanOut.all());
+                new ReadRepair(self, local, transport, metrics, false, NodeRuntime.SYSTEM), ReadFanOut.all(), NodeRuntime.SYSTEM);
     }
 
     /** @param sloppyQuorum null for strict quorums whatever the request says */
     public Coordinator(String self, Supplier<RingView> ring, Replica local, ReplicaTransport transport, KvMetrics metrics,
-                       SloppyQuorum sloppyQuorum, ReadRepair readRepair, ReadFanOut readFanOut) {
+                       SloppyQuorum sloppyQuorum, ReadRepair readRepair, ReadFanOut readFanOut, NodeRuntime runtime) {
         this.self = self;
         this.ring = ring;
         this.local = local;
@@ -57,6 +59,7 @@ public final class Coordinator {
         this.sloppyQuorum = sloppyQuorum;
         this.readRepair = readRepair;
         this.readFanOut = readFanOut;
+        this.runtime = runtime;
     }
 
     /**
@@ -64,14 +67,14 @@ public final class Coordinator {
      * or is slow; or all N) and answers with the join of the first R answers.
      */
     public ReadResult read(String key, int readQuorum, long timeoutMillis) {
-        long start = System.nanoTime();
+        long start = runtime.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         Ring current = ring.get().current();
         int partition = current.partitionOf(keyBytes);
         List<String> replicas = current.preferenceList(partition);
         requireQuorumInRange("r", readQuorum, replicas.size());
-        QuorumWait<VersionedValue> wait = new QuorumWait<>();
+        QuorumWait<VersionedValue> wait = new QuorumWait<>(runtime);
         Map<String, CompletableFuture<VersionedValue>> calls = new LinkedHashMap<>();
         List<String> order = readFanOut.order(self, replicas);
         List<String> first = order.subList(0, readFanOut.initialAsks(readQuorum, order.size()));
@@ -82,9 +85,9 @@ public final class Coordinator {
             }
         }
         if (first.contains(self)) {
-            long localStart = System.nanoTime();
+            long localStart = runtime.nanoTime();
             VersionedValue value = local.read(partition, keyBytes);
-            metrics.replicaCall(self, "get", true, System.nanoTime() - localStart);
+            metrics.replicaCall(self, "get", true, runtime.nanoTime() - localStart);
             wait.addAnswered(self, value);
         }
         QuorumWait.Outcome<VersionedValue> outcome;
@@ -92,7 +95,7 @@ public final class Coordinator {
         while (true) {
             outcome = awaitReadQuorum(key, readQuorum, deadline, order, wait, calls);
             if (outcome.answers().size() < readQuorum) {
-                metrics.operation("get", outcome.timedOut() ? "timeout" : "quorum-not-reached", System.nanoTime() - start);
+                metrics.operation("get", outcome.timedOut() ? "timeout" : "quorum-not-reached", runtime.nanoTime() - start);
                 throw new QuorumNotReachedException("get", readQuorum, outcome.answers().size(), 0, false, outcome.timedOut(),
                         replicas, outcome.failures());
             }
@@ -107,8 +110,8 @@ public final class Coordinator {
             // A replica of the quorum could not be brought up to date (it refused, or was too slow), so it cannot
             // count toward R: answering would let a later quorum of it and another stale replica read an older value.
             unrepaired.forEach(node -> wait.fail(node, "answered stale and could not be repaired before the deadline"));
-            if (wait.asked() >= order.size() || System.nanoTime() - deadline >= 0) {
-                metrics.operation("get", "timeout", System.nanoTime() - start);
+            if (wait.asked() >= order.size() || runtime.nanoTime() - deadline >= 0) {
+                metrics.operation("get", "timeout", runtime.nanoTime() - start);
                 QuorumWait.Outcome<VersionedValue> now = wait.snapshot(true);
                 throw new QuorumNotReachedException("get", readQuorum, now.answers().size(), 0, false, true, replicas, now.failures());
             }
@@ -124,7 +127,7 @@ public final class Coordinator {
             }
         });
         metrics.siblingsRead(merged.siblings().size());
-        metrics.operation("get", "ok", System.nanoTime() - start);
+        metrics.operation("get", "ok", runtime.nanoTime() - start);
         return new ReadResult(merged, Map.copyOf(quorumAnswers));
     }
 
@@ -134,9 +137,9 @@ public final class Coordinator {
                                                                Map<String, CompletableFuture<VersionedValue>> calls) {
         while (true) {
             boolean spare = wait.asked() < order.size();
-            long until = spare ? Math.min(deadline, System.nanoTime() + readFanOut.speculateAfterNanos()) : deadline;
+            long until = spare ? Math.min(deadline, runtime.nanoTime() + readFanOut.speculateAfterNanos()) : deadline;
             QuorumWait.Outcome<VersionedValue> outcome = wait.await(readQuorum, until);
-            if (outcome.answers().size() >= readQuorum || !spare || System.nanoTime() - deadline >= 0) {
+            if (outcome.answers().size() >= readQuorum || !spare || runtime.nanoTime() - deadline >= 0) {
                 return outcome;
             }
             // Speculative retry, as Cassandra's: one more replica, and whichever R answer first are the quorum.
@@ -147,11 +150,11 @@ public final class Coordinator {
 
     private void askReplica(String node, String key, long deadline, QuorumWait<VersionedValue> wait,
                             Map<String, CompletableFuture<VersionedValue>> calls) {
-        long sent = System.nanoTime();
+        long sent = runtime.nanoTime();
         CompletableFuture<VersionedValue> call = timed(node, "get", transport.read(node, key, remainingMillis(deadline)))
                 .whenComplete((value, failure) -> {
                     if (failure == null) {
-                        readFanOut.remoteReadTook(System.nanoTime() - sent);
+                        readFanOut.remoteReadTook(runtime.nanoTime() - sent);
                     }
                 });
         calls.put(node, call);
@@ -160,7 +163,7 @@ public final class Coordinator {
 
     /** Puts or deletes; acknowledged once W of the key's replicas stored it durably. */
     public WriteResult write(WriteCommand command, long timeoutMillis) {
-        long start = System.nanoTime();
+        long start = runtime.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         byte[] keyBytes = command.key().getBytes(StandardCharsets.UTF_8);
         RingView view = ring.get();
@@ -181,7 +184,7 @@ public final class Coordinator {
             outcome = "too-many-siblings";
             throw e;
         } finally {
-            metrics.operation(command.type(), outcome, System.nanoTime() - start);
+            metrics.operation(command.type(), outcome, runtime.nanoTime() - start);
         }
     }
 
@@ -192,10 +195,10 @@ public final class Coordinator {
      * completes, a read quorum meets it.
      */
     private WriteResult coordinate(WriteCommand command, int partition, byte[] keyBytes, RingView view, long deadline) {
-        long localStart = System.nanoTime();
+        long localStart = runtime.nanoTime();
         VersionedValue delta = local.coordinateWrite(partition, keyBytes, command);
-        metrics.replicaCall(self, command.type(), true, System.nanoTime() - localStart);
-        QuorumWait<Void> wait = new QuorumWait<>();
+        metrics.replicaCall(self, command.type(), true, runtime.nanoTime() - localStart);
+        QuorumWait<Void> wait = new QuorumWait<>(runtime);
         wait.addAnswered(self, null);
         SloppyQuorum.Write fanOut = sloppyQuorum == null ? null : sloppyQuorum.write(view.fallbacks(partition),
                 command.strict(), command.key(), keyBytes, delta, deadline);
@@ -230,8 +233,7 @@ public final class Coordinator {
         for (String node : replicas) {
             long remaining = remainingMillis(deadline);
             try {
-                return timed(node, "forward", transport.forwardWrite(node, command, remaining))
-                        .get(Math.max(1, remaining), TimeUnit.MILLISECONDS);
+                return runtime.waiter().get(timed(node, "forward", transport.forwardWrite(node, command, remaining)), deadline);
             } catch (TimeoutException e) {
                 failures.put(node, "no answer before the deadline");
                 throw indeterminateForward(command, replicas, failures, true);
@@ -264,12 +266,12 @@ public final class Coordinator {
     }
 
     private <T> CompletableFuture<T> timed(String node, String type, CompletableFuture<T> call) {
-        long start = System.nanoTime();
-        return call.whenComplete((value, failure) -> metrics.replicaCall(node, type, failure == null, System.nanoTime() - start));
+        long start = runtime.nanoTime();
+        return call.whenComplete((value, failure) -> metrics.replicaCall(node, type, failure == null, runtime.nanoTime() - start));
     }
 
-    private static long remainingMillis(long deadlineNanos) {
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    private long remainingMillis(long deadlineNanos) {
+        return runtime.remainingMillis(deadlineNanos);
     }
 
     private static void requireQuorumInRange(String name, int quorum, int replicas) {

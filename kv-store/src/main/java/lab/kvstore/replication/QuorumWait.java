@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
+import lab.kvstore.runtime.NodeRuntime;
 
 /**
  * Collects the answers of calls fanned out to replicas until enough succeeded, enough failed
@@ -28,7 +28,12 @@ final class QuorumWait<T> {
     private final LinkedBlockingQueue<Answer<T>> arrivals = new LinkedBlockingQueue<>();
     private final Map<String, T> answers = new LinkedHashMap<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
+    private final NodeRuntime runtime;
     private int asked;
+
+    QuorumWait(NodeRuntime runtime) {
+        this.runtime = runtime;
+    }
 
     void add(String node, CompletableFuture<? extends T> call) {
         asked++;
@@ -75,11 +80,10 @@ final class QuorumWait<T> {
                              BiPredicate<Map<String, T>, Map<String, String>> stillPossible) {
         boolean timedOut = false;
         while (!met.test(answers, failures) && stillPossible.test(answers, failures)) {
-            long remainingNanos = untilNanos - System.nanoTime();
             Answer<T> answer = null;
-            if (remainingNanos > 0) {
+            if (untilNanos - runtime.nanoTime() > 0) {
                 try {
-                    answer = arrivals.poll(remainingNanos, TimeUnit.NANOSECONDS);
+                    answer = runtime.waiter().poll(arrivals, untilNanos);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

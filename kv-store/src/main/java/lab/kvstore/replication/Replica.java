@@ -108,6 +108,29 @@ public final class Replica {
     }
 
     /**
+     * Collects a tombstone: if the key still holds exactly {@code expected} (a value of tombstones
+     * only), replaces it by its causal context alone, with no sibling. The context is what makes
+     * collection final: every dot a tombstone superseded stays known here, so nothing older (a
+     * hint replayed late, whatever the clocks say; a late read repair; an anti-entropy push from a
+     * replica that missed the delete) can bring a deleted value back, and the next write to the key
+     * gets a dot above every counter ever used for it, never one a replica still remembers.
+     * Returns whether it collected.
+     */
+    public boolean collectIfUnchanged(int partition, byte[] key, VersionedValue expected) {
+        ReentrantLock lock = lockFor(key);
+        lock.lock();
+        try {
+            if (!storage.read(partition, key).equals(expected)) {
+                return false;
+            }
+            store(partition, key, expected.withoutSiblings());
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Deletes every key of a partition that is unchanged since the scan (a write joined in
      * meanwhile keeps its key); returns how many went. Only for a partition this node does not
      * replicate: the caller checks that.

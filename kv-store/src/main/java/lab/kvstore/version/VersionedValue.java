@@ -57,6 +57,14 @@ public final class VersionedValue {
         return new Dot(node, Math.max(context.max(node), clientContext.max(node)) + 1);
     }
 
+    /**
+     * The causal context alone, without siblings: what a collected tombstone leaves behind. It reads
+     * as absent, and joining anything it has seen changes nothing.
+     */
+    public VersionedValue withoutSiblings() {
+        return siblings.isEmpty() ? this : new VersionedValue(new TreeMap<>(), context);
+    }
+
     /** How many current siblings a write with {@code clientContext} would leave in place. */
     public int siblingsSurviving(CausalContext clientContext) {
         int surviving = 0;

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import lab.kvstore.repair.ReadRepair;
+import lab.kvstore.runtime.NodeRuntime;
 import lab.kvstore.ring.Ring;
 import lab.kvstore.ring.RingView;
 import lab.kvstore.storage.InMemoryStorage;
@@ -58,7 +59,8 @@ final class InMemoryCluster implements AutoCloseable {
         }
         for (String node : nodes) {
             coordinators.put(node, new Coordinator(node, () -> RingView.stable(ring), replicas.get(node), new Transport(), metrics,
-                    null, new ReadRepair(node, replicas.get(node), new Transport(), metrics, readRepair), readFanOut.get()));
+                    null, new ReadRepair(node, replicas.get(node), new Transport(), metrics, readRepair, NodeRuntime.SYSTEM), readFanOut.get(),
+                    NodeRuntime.SYSTEM));
         }
     }
 

@@ -25,6 +25,7 @@ import lab.kvstore.handoff.RocksDbHintStore;
 import lab.kvstore.handoff.SloppyQuorum;
 import lab.kvstore.membership.PeerHealth;
 import lab.kvstore.repair.ReadRepair;
+import lab.kvstore.runtime.NodeRuntime;
 import lab.kvstore.ring.Membership;
 import lab.kvstore.storage.InMemoryStorage;
 import lab.kvstore.version.CausalContext;
@@ -108,8 +109,9 @@ class ParallelReplicationTest {
         Replica local = new Replica("kv-1", new InMemoryStorage(), Clock.systemUTC(), 16, KvMetrics.NONE);
         hints = new RocksDbHintStore(dataDir.resolve("hints"), new HintBounds(1000, 1 << 20, 60_000), System::currentTimeMillis);
         Coordinator coordinator = new Coordinator("kv-1", membership::view, local, transport, KvMetrics.NONE,
-                new SloppyQuorum(transport, PeerHealth.ALWAYS_UP, hints, KvMetrics.NONE),
-                new ReadRepair("kv-1", local, transport, KvMetrics.NONE, true), ReadFanOut.all());
+                new SloppyQuorum(transport, PeerHealth.ALWAYS_UP, hints, KvMetrics.NONE, NodeRuntime.SYSTEM),
+                new ReadRepair("kv-1", local, transport, KvMetrics.NONE, true, NodeRuntime.SYSTEM), ReadFanOut.all(),
+                NodeRuntime.SYSTEM);
 
         WriteResult result = coordinator.write(WriteCommand.put("cart:42", "milk".getBytes(StandardCharsets.UTF_8), "text/plain",
                 CausalContext.EMPTY, 3), HOLD_MILLIS / 2);

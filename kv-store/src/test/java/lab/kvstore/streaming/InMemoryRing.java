@@ -53,8 +53,9 @@ final class InMemoryRing {
             memberships.put(node, membership);
             replicas.put(node, new Replica(node, new InMemoryStorage(), clock, 8, KvMetrics.NONE));
             coordinators.put(node, new Coordinator(node, membership::view, replicas.get(node), new Transport(), KvMetrics.NONE,
-                    null, new lab.kvstore.repair.ReadRepair(node, replicas.get(node), new Transport(), KvMetrics.NONE, false),
-                    lab.kvstore.replication.ReadFanOut.all()));
+                    null, new lab.kvstore.repair.ReadRepair(node, replicas.get(node), new Transport(), KvMetrics.NONE, false,
+                    lab.kvstore.runtime.NodeRuntime.SYSTEM), lab.kvstore.replication.ReadFanOut.all(),
+                    lab.kvstore.runtime.NodeRuntime.SYSTEM));
         }
     }
 
