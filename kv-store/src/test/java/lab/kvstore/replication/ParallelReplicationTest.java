@@ -36,6 +36,7 @@ import lab.platform.internode.InterNodeClient;
 import lab.platform.internode.Peer;
 import lab.platform.internode.RetryPolicy;
 import lab.platform.internode.TracePropagation;
+import lab.platform.security.ClusterCredential;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,7 +103,7 @@ class ParallelReplicationTest {
         FaultRegistry faults = new FaultRegistry(self, RandomGenerator.getDefault(), List.of());
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        client = new InterNodeClient(self, java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
+        client = new InterNodeClient(self, ClusterCredential.configuredOrGenerated(null), java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
                 .executor(executor).build(), executor, faults, new FaultMetrics(meters, faults), CircuitBreakerRegistry.ofDefaults(),
                 RetryPolicy.defaults(), meters, TracePropagation.NONE);
         ReplicaTransport transport = new HttpReplicaTransport(client, membership, response -> new IllegalStateException(response.bodyAsString()));
