@@ -50,7 +50,7 @@ class TwoLimiterNodesClusterIT {
         // history is recorded: in a node's first seconds class loading and the JIT can stall one
         // decision past even 250 ms (fresh-clone CI saw a 503 so, Redis up), and cold start is not
         // what these tests are about.
-        putPolicy("warmup", "{\"capacity\":1000000,\"refillPerSecond\":100000,\"failureMode\":\"open\"}");
+        putPolicy("warmup", "{\"capacity\":1000000,\"refillPerSecond\":100000,\"failureMode\":\"open\",\"visibility\":\"public\"}");
         List<Call> warmup = Collections.synchronizedList(new ArrayList<>());
         for (Thread thread : startHammer("/limits/warmup/k/acquire", 2, () -> warmup.size() >= 4000, warmup)) {
             thread.join(60_000);
@@ -72,7 +72,7 @@ class TwoLimiterNodesClusterIT {
 
     @Test
     void twoNodesOnOneHotKeyNeverAdmitMoreThanCapacityPlusRateTimesElapsed() throws Exception {
-        putPolicy("hammer", "{\"capacity\":20,\"refillPerSecond\":50,\"failureMode\":\"closed\"}");
+        putPolicy("hammer", "{\"capacity\":20,\"refillPerSecond\":50,\"failureMode\":\"closed\",\"visibility\":\"public\"}");
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
         long runUntil = start + Duration.ofSeconds(6).toNanos();
@@ -103,9 +103,9 @@ class TwoLimiterNodesClusterIT {
 
     @Test
     void redisKilledMidRunEachModeBehavesLatencyStaysBoundedAndNodesReturnToGlobal() throws Exception {
-        putPolicy("kopen", "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"open\"}");
-        putPolicy("kclosed", "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"closed\"}");
-        putPolicy("klocal", "{\"capacity\":20,\"refillPerSecond\":10,\"failureMode\":\"local\"}");
+        putPolicy("kopen", "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"open\",\"visibility\":\"public\"}");
+        putPolicy("kclosed", "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"closed\",\"visibility\":\"public\"}");
+        putPolicy("klocal", "{\"capacity\":20,\"refillPerSecond\":10,\"failureMode\":\"local\",\"visibility\":\"public\"}");
 
         AtomicBoolean stop = new AtomicBoolean();
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
@@ -124,7 +124,7 @@ class TwoLimiterNodesClusterIT {
             assertThat(closed.status()).isEqualTo(503);
             assertThat(closed.json().get("type").asString()).isEqualTo("/problems/limiter-unavailable");
             assertThat(http.admin("PUT", node.resolve("/admin/policies/klocal"),
-                    "{\"capacity\":99,\"refillPerSecond\":1,\"failureMode\":\"local\"}").status())
+                    "{\"capacity\":99,\"refillPerSecond\":1,\"failureMode\":\"local\",\"visibility\":\"public\"}").status())
                     .as("no policy change without the store").isEqualTo(503);
         }
         awaitCalls(calls, "local", 200);
@@ -145,7 +145,11 @@ class TwoLimiterNodesClusterIT {
 
         assertThat(calls).as("no decision waits on a dead Redis: every answer within 1 s")
                 .allSatisfy(c -> assertThat(c.tookNanos()).isLessThan(Duration.ofSeconds(1).toNanos()));
-        assertThat(calls).as("every answer is a decision").allSatisfy(c -> assertThat(c.status()).isIn(200, 429));
+        // A call whose Redis deadline ran out before the breaker opened may have been counted by Redis:
+        // it is refused (503, mode local), never admitted from the local share.
+        assertThat(calls).as("every answer is a decision, or a refusal that says it was made locally")
+                .allSatisfy(c -> assertThat(c.status() == 200 || c.status() == 429 || c.status() == 503 && "local".equals(c.mode()))
+                        .as("%s", c).isTrue());
         // Local mode: each node enforces half of 20 + 10/s over the time it spent in local mode.
         double outageSeconds = (global - killed) / 1e9;
         for (int node : new int[] {1, 2}) {
