@@ -38,6 +38,8 @@ class EdgeLimitsClusterIT {
     static void startCluster() {
         cluster = LocalCluster.builder().service("rate-limiter").service("gateway")
                 .env("gateway", "GATEWAY_RATELIMIT_POLICY", "gw-edge")
+                // A node JVM can take over two minutes to start on the shared 2-core machine under load.
+                .readyTimeout(Duration.ofMinutes(5))
                 .start();
         gateway = cluster.url("gateway");
         shapeEdgePolicy(1_000_000, 100_000);

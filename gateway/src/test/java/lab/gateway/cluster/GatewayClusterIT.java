@@ -48,6 +48,8 @@ class GatewayClusterIT {
         cluster = LocalCluster.builder()
                 .service("id-generator").service("rate-limiter").service("gateway")
                 .env("gateway", "GATEWAY_IDGEN_POLICY", "gw-drill")
+                // A node JVM can take over two minutes to start on the shared 2-core machine under load.
+                .readyTimeout(Duration.ofMinutes(5))
                 .start();
         gateway = cluster.url("gateway");
         putDrillPolicy(1_000_000, 100_000, "open");

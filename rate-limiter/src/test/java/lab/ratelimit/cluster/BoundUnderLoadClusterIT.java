@@ -10,9 +10,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import lab.cluster.LocalCluster;
 import lab.ratelimit.api.Http;
+import lab.ratelimit.cluster.LimiterHammer.Call;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,20 +37,18 @@ class BoundUnderLoadClusterIT {
     static URI node1;
     static URI node2;
 
-    record Call(int node, long sentNanos, long answeredNanos, int status, String mode) {
-    }
+    static LimiterHammer hammer;
 
     @BeforeAll
     static void start() throws InterruptedException {
-        cluster = LocalCluster.builder().service("rate-limiter").nodes("ratelimit-1", "ratelimit-2").start();
+        // A node JVM can take over two minutes to start on the shared 2-core machine under load.
+        cluster = LocalCluster.builder().service("rate-limiter").nodes("ratelimit-1", "ratelimit-2")
+                .readyTimeout(Duration.ofMinutes(5)).start();
         http = new Http(cluster.adminToken());
         node1 = cluster.url("ratelimit-1");
         node2 = cluster.url("ratelimit-2");
-        putPolicy("warmup", "{\"capacity\":1000000,\"refillPerSecond\":100000,\"failureMode\":\"open\"}");
-        List<Call> warmup = Collections.synchronizedList(new ArrayList<>());
-        for (Thread thread : hammer("/limits/warmup/k/acquire", 2, () -> warmup.size() >= 4000, warmup)) {
-            thread.join(60_000);
-        }
+        hammer = new LimiterHammer(http, node1, node2);
+        hammer.warmUp();
     }
 
     @AfterAll
@@ -60,19 +58,13 @@ class BoundUnderLoadClusterIT {
         }
     }
 
-    private static void putPolicy(String name, String json) {
-        assertThat(http.admin("PUT", node1.resolve("/admin/policies/" + name), json).status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> http.get(node2.resolve("/limits/" + name + "/probe")).status() == 200);
-    }
-
     @Test
     void globalAdmissionsStayWithinTheBucketAndEachNodesLocalAdmissionsWithinItsShare() throws Exception {
-        putPolicy("bound", "{\"capacity\":" + CAPACITY + ",\"refillPerSecond\":" + RATE
+        hammer.putPolicy("bound", "{\"capacity\":" + CAPACITY + ",\"refillPerSecond\":" + RATE
                 + ",\"failureMode\":\"local\"}");
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
         long runUntil = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-        for (Thread thread : hammer("/limits/bound/hot/acquire", 4, () -> System.nanoTime() > runUntil, calls)) {
+        for (Thread thread : hammer.start("/limits/bound/hot/acquire", 4, () -> System.nanoTime() > runUntil, calls)) {
             thread.join(30_000);
         }
         report("Redis up", calls);
@@ -87,7 +79,7 @@ class BoundUnderLoadClusterIT {
 
         AtomicBoolean stop = new AtomicBoolean();
         List<Call> outage = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = hammer("/limits/bound/hot/acquire", 2, stop::get, outage);
+        List<Thread> threads = hammer.start("/limits/bound/hot/acquire", 2, stop::get, outage);
         cluster.kill("redis");
         List<Integer> shareDivisors = Collections.synchronizedList(new ArrayList<>());
         Thread watcher = Thread.ofPlatform().start(() -> {
@@ -174,21 +166,5 @@ class BoundUnderLoadClusterIT {
                 }
             }
         }
-    }
-
-    private static List<Thread> hammer(String path, int threadsPerNode, BooleanSupplier stop, List<Call> calls) {
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < threadsPerNode * 2; t++) {
-            int node = t % 2 + 1;
-            URI target = (node == 1 ? node1 : node2).resolve(path);
-            threads.add(Thread.ofPlatform().start(() -> {
-                while (!stop.getAsBoolean()) {
-                    long sent = System.nanoTime();
-                    Http.Answer answer = http.post(target);
-                    calls.add(new Call(node, sent, System.nanoTime(), answer.status(), answer.header("X-RateLimit-Mode")));
-                }
-            }));
-        }
-        return threads;
     }
 }

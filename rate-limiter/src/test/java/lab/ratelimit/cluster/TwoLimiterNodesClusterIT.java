@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.cluster.LocalCluster;
 import lab.ratelimit.api.Http;
+import lab.ratelimit.cluster.LimiterHammer.Call;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,12 +28,7 @@ class TwoLimiterNodesClusterIT {
     static URI node1;
     static URI node2;
 
-    /** One request as the client saw it; the decision happened between sent and answered. */
-    record Call(int node, long sentNanos, long answeredNanos, int status, String mode) {
-        long tookNanos() {
-            return answeredNanos - sentNanos;
-        }
-    }
+    static LimiterHammer hammer;
 
     @BeforeAll
     static void start() throws InterruptedException {
@@ -46,15 +42,8 @@ class TwoLimiterNodesClusterIT {
         http = new Http(cluster.adminToken());
         node1 = cluster.url("ratelimit-1");
         node2 = cluster.url("ratelimit-2");
-        // Both JVMs take their first few thousand decisions on a policy of their own before any
-        // history is recorded: in a node's first seconds class loading and the JIT can stall one
-        // decision past even 250 ms (fresh-clone CI saw a 503 so, Redis up), and cold start is not
-        // what these tests are about.
-        putPolicy("warmup", "{\"capacity\":1000000,\"refillPerSecond\":100000,\"failureMode\":\"open\",\"visibility\":\"public\"}");
-        List<Call> warmup = Collections.synchronizedList(new ArrayList<>());
-        for (Thread thread : startHammer("/limits/warmup/k/acquire", 2, () -> warmup.size() >= 4000, warmup)) {
-            thread.join(60_000);
-        }
+        hammer = new LimiterHammer(http, node1, node2);
+        hammer.warmUp();
     }
 
     @AfterAll
@@ -65,9 +54,7 @@ class TwoLimiterNodesClusterIT {
     }
 
     private static void putPolicy(String name, String json) {
-        assertThat(http.admin("PUT", node1.resolve("/admin/policies/" + name), json).status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> http.get(node2.resolve("/limits/" + name + "/probe")).status() == 200);
+        hammer.putPolicy(name, json);
     }
 
     @Test
@@ -76,7 +63,7 @@ class TwoLimiterNodesClusterIT {
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
         long runUntil = start + Duration.ofSeconds(6).toNanos();
-        List<Thread> threads = startHammer("/limits/hammer/hot/acquire", 4, () -> System.nanoTime() > runUntil, calls);
+        List<Thread> threads = hammer.start("/limits/hammer/hot/acquire", 4, () -> System.nanoTime() > runUntil, calls);
         for (Thread thread : threads) {
             thread.join(30_000);
         }
@@ -109,7 +96,7 @@ class TwoLimiterNodesClusterIT {
 
         AtomicBoolean stop = new AtomicBoolean();
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = startHammer("/limits/klocal/hot/acquire", 2, stop::get, calls);
+        List<Thread> threads = hammer.start("/limits/klocal/hot/acquire", 2, stop::get, calls);
         awaitCalls(calls, "global", 100);
 
         cluster.kill("redis");
@@ -174,22 +161,5 @@ class TwoLimiterNodesClusterIT {
                 return calls.stream().filter(c -> mode.equals(c.mode())).count() >= count;
             }
         });
-    }
-
-    /** Hammers {@code path} from {@code threadsPerNode} threads on each node until {@code stop} says so. */
-    private static List<Thread> startHammer(String path, int threadsPerNode, java.util.function.BooleanSupplier stop, List<Call> calls) {
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < threadsPerNode * 2; t++) {
-            int node = t % 2 + 1;
-            URI target = (node == 1 ? node1 : node2).resolve(path);
-            threads.add(Thread.ofPlatform().start(() -> {
-                while (!stop.getAsBoolean()) {
-                    long sent = System.nanoTime();
-                    Http.Answer answer = http.post(target);
-                    calls.add(new Call(node, sent, System.nanoTime(), answer.status(), answer.header("X-RateLimit-Mode")));
-                }
-            }));
-        }
-        return threads;
     }
 }
