@@ -24,7 +24,7 @@ import lab.ratelimit.redis.RedisUnavailableException;
  * failure mode decides and says so. A {@code local} policy takes from its local share only when
  * Redis certainly did not run the request (the breaker is open, or there is no connection): after a
  * missed deadline the script may still run and count the request globally, and admitting it from a
- * full local share as well would admit, while Redis is up, beyond the global bound. Such a request
+ * full local share as well would admit, while Redis is up, beyond the global bound. Such an acquire
  * is refused instead ({@code local} verdict without a decision: 503, retry); Redis may spend a token
  * for it, which only makes the global bucket stricter. Under a real outage the breaker opens within
  * a handful of calls and the local shares take over.
@@ -61,7 +61,8 @@ public final class RateLimiter {
             return switch (policy.failureMode()) {
                 case OPEN -> new Verdict(policy, Mode.OPEN, new Decision(true, policy.capacity(), 0, 0));
                 case CLOSED -> new Verdict(policy, Mode.CLOSED, null);
-                case LOCAL -> e.delivery() == Delivery.NOT_SENT
+                // A look takes nothing, in Redis or here: it may always be answered from the local share.
+                case LOCAL -> e.delivery() == Delivery.NOT_SENT || !consume
                         ? new Verdict(policy, Mode.LOCAL,
                                 local.decide(bucketKey, policy.bucket().share(Math.max(1, limiterNodes.getAsInt())), permits, consume))
                         : new Verdict(policy, Mode.LOCAL, null);

@@ -61,7 +61,7 @@ class BoundUnderLoadClusterIT {
     @Test
     void globalAdmissionsStayWithinTheBucketAndEachNodesLocalAdmissionsWithinItsShare() throws Exception {
         hammer.putPolicy("bound", "{\"capacity\":" + CAPACITY + ",\"refillPerSecond\":" + RATE
-                + ",\"failureMode\":\"local\"}");
+                + ",\"failureMode\":\"local\",\"visibility\":\"public\"}");
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
         long runUntil = System.nanoTime() + Duration.ofSeconds(8).toNanos();
         for (Thread thread : hammer.start("/limits/bound/hot/acquire", 4, () -> System.nanoTime() > runUntil, calls)) {

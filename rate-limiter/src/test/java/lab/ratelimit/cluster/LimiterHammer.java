@@ -47,7 +47,7 @@ final class LimiterHammer {
     /** Writes a policy through node 1 and waits until node 2 serves it too. */
     void putPolicy(String name, String json) {
         assertThat(http.admin("PUT", node1.resolve("/admin/policies/" + name), json).status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> http.get(node2.resolve("/limits/" + name + "/probe")).status() == 200);
     }
 
