@@ -72,7 +72,8 @@ public class EdgeRateLimiter {
                     .onErrorResume(error -> Mono.just(error))
                     .flatMap(outcome -> outcome instanceof LimiterNodes.Answer answer
                             ? onAnswer(exchange, chain, policy, key, answer)
-                            : onUnreachable(exchange, chain, policy, key, ((Throwable) outcome).toString()));
+                            : onUnreachable(exchange, chain, policy, key, ((Throwable) outcome).toString(),
+                                    LimiterSilence.of((Throwable) outcome)));
         };
     }
 
@@ -95,11 +96,11 @@ public class EdgeRateLimiter {
         if (answer.status() == 401 || answer.status() == 403) {
             log.warn("The rate-limiter refused the gateway's cluster credential ({}): is CLUSTER_SECRET the same on both?", answer.status());
         }
-        return onUnreachable(exchange, chain, policy, key, "the limiter answered " + answer.status());
+        return onUnreachable(exchange, chain, policy, key, "the limiter answered " + answer.status(), LimiterSilence.NOT_COUNTED);
     }
 
     private Mono<Void> onUnreachable(ServerWebExchange exchange, org.springframework.cloud.gateway.filter.GatewayFilterChain chain,
-                                     String policy, String key, String reason) {
+                                     String policy, String key, String reason, LimiterSilence silence) {
         PolicyShape shape = mirror.find(policy).orElse(null);
         FailureMode mode = shape != null ? shape.failureMode() : settings.unknownPolicyMode();
         Counter.builder("gateway.ratelimit.failure.mode").description("requests decided by a policy's failure mode at the edge")
@@ -119,6 +120,15 @@ public class EdgeRateLimiter {
                         + policy + "' fails closed", Duration.ofSeconds(1), Map.of("policy", policy, "mode", mode.label()));
             }
             default -> {
+                if (silence == LimiterSilence.MAYBE_COUNTED) {
+                    // The limiter may have counted it: admitting it from a full local bucket as well would
+                    // admit beyond the policy while the limiter is up but slow. Refused, and it says so.
+                    count(policy, "unavailable", "failure-mode");
+                    headers.set(MODE_HEADER, mode.label());
+                    return problems.write(exchange, GatewayProblems.LIMITER_UNAVAILABLE, "the rate-limiter did not answer in time "
+                            + "and may have counted this request; policy '" + policy + "' is enforced at the edge only when the "
+                            + "limiter certainly did not count it: retry", Duration.ofSeconds(1), Map.of("policy", policy, "mode", mode.label()));
+                }
                 LocalBuckets.Verdict verdict = localBuckets.acquire(shape, key);
                 headers.set("RateLimit-Policy", "\"" + policy + "\";q=" + shape.capacity() + ";w=" + shape.windowSeconds());
                 headers.set("RateLimit", "\"" + policy + "\";r=" + verdict.remaining() + ";t=" + verdict.fullInSeconds());

@@ -163,10 +163,17 @@ class GatewayClusterIT {
         HttpResponse<String> last = null;
         String low1 = issueKey();
         for (int i = 0; i < 5; i++) {
-            last = Http.get(gateway, decodePath, Map.of("X-Api-Key", low1));
-            statuses.add(last.statusCode());
+            HttpResponse<String> answer = Http.get(gateway, decodePath, Map.of("X-Api-Key", low1));
+            statuses.add(answer.statusCode());
+            last = answer.statusCode() == 429 ? answer : last;
         }
-        assertThat(statuses).containsExactly(200, 200, 200, 429, 429);
+        // 3 admitted, then 429. A decision the limiter did not give within the edge's 300 ms (a loaded machine)
+        // may have been counted: it is a 503 that says so, never an extra pass.
+        assertThat(statuses).isSubsetOf(200, 429, 503);
+        assertThat(statuses.stream().filter(s -> s == 200).count()).as("%s", statuses).isLessThanOrEqualTo(3);
+        assertThat(statuses.subList(statuses.indexOf(429) + 1, 5)).as("nothing passes once the bucket is empty: %s", statuses)
+                .doesNotContain(200);
+        assertThat(last).as("the limit was met: %s", statuses).isNotNull();
         assertThat(last.headers().firstValue("RateLimit-Policy")).hasValue("\"gw-drill\";q=3;w=300");
         assertThat(last.headers().firstValue("RateLimit").orElseThrow()).startsWith("\"gw-drill\";r=0;");
         assertThat(last.headers().firstValue("Retry-After")).isPresent();
