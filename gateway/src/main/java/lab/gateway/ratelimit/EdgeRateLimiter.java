@@ -2,7 +2,6 @@ package lab.gateway.ratelimit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +20,10 @@ import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
 /**
- * Charges every request to its route's policy through the rate-limiter service, keyed by
- * {@code X-Api-Key} or else the client's address. The limiter's verdict is passed on as it is:
+ * Charges every request to its route's policy through the rate-limiter service's internal API
+ * ({@code /internal/limits/...} with the cluster credential: the edge's own policies are not public),
+ * keyed by an issued {@code X-Api-Key} or else the client's address ({@link EdgeClients}). The
+ * limiter's verdict is passed on as it is:
  * its RateLimit headers on an admitted request, its whole 429 (or its closed-mode 503) on a refused
  * one. When the limiter cannot answer within {@code gateway.rate-limit.timeout} (dead, partitioned,
  * failing), the policy's failure mode decides at the edge: open, closed or local buckets.
@@ -36,15 +37,19 @@ public class EdgeRateLimiter {
     private static final Logger log = LoggerFactory.getLogger(EdgeRateLimiter.class);
 
     private final LimiterNodes limiter;
+    private final EdgeClients clients;
+    private final ClusterSecretHeader secret;
     private final PolicyMirror mirror;
     private final LocalBuckets localBuckets;
     private final ProblemResponses problems;
     private final RateLimitSettings settings;
     private final MeterRegistry meters;
 
-    EdgeRateLimiter(LimiterNodes limiter, PolicyMirror mirror, LocalBuckets localBuckets, ProblemResponses problems,
-                    RateLimitSettings settings, MeterRegistry meters) {
+    EdgeRateLimiter(LimiterNodes limiter, EdgeClients clients, ClusterSecretHeader secret, PolicyMirror mirror,
+                    LocalBuckets localBuckets, ProblemResponses problems, RateLimitSettings settings, MeterRegistry meters) {
         this.limiter = limiter;
+        this.clients = clients;
+        this.secret = secret;
         this.mirror = mirror;
         this.localBuckets = localBuckets;
         this.problems = problems;
@@ -59,15 +64,16 @@ public class EdgeRateLimiter {
                 return problems.write(exchange, GatewayProblems.INVALID_API_KEY, "X-Api-Key must be 1 to "
                         + MAX_KEY_BYTES + " bytes of visible ASCII characters", null, Map.of());
             }
-            String key = apiKey != null ? apiKey : clientAddress(exchange);
-            String path = "/limits/" + UriUtils.encodePathSegment(policy, StandardCharsets.UTF_8) + "/"
+            String key = clients.bucketKey(exchange, apiKey);
+            String path = "/internal/limits/" + UriUtils.encodePathSegment(policy, StandardCharsets.UTF_8) + "/"
                     + UriUtils.encodePathSegment(key, StandardCharsets.UTF_8) + "/acquire";
-            return limiter.call(HttpMethod.POST, path, Map.of(), settings.timeout())
+            return limiter.call(HttpMethod.POST, path, secret.asHeaders(), settings.timeout())
                     .map(answer -> (Object) answer)
                     .onErrorResume(error -> Mono.just(error))
                     .flatMap(outcome -> outcome instanceof LimiterNodes.Answer answer
                             ? onAnswer(exchange, chain, policy, key, answer)
-                            : onUnreachable(exchange, chain, policy, key, ((Throwable) outcome).toString()));
+                            : onUnreachable(exchange, chain, policy, key, ((Throwable) outcome).toString(),
+                                    LimiterSilence.of((Throwable) outcome)));
         };
     }
 
@@ -87,11 +93,14 @@ public class EdgeRateLimiter {
         if (answer.status() == 404) {
             log.warn("The rate-limiter does not know policy '{}'; create it with PUT /admin/policies/{} on a limiter node", policy, policy);
         }
-        return onUnreachable(exchange, chain, policy, key, "the limiter answered " + answer.status());
+        if (answer.status() == 401 || answer.status() == 403) {
+            log.warn("The rate-limiter refused the gateway's cluster credential ({}): is CLUSTER_SECRET the same on both?", answer.status());
+        }
+        return onUnreachable(exchange, chain, policy, key, "the limiter answered " + answer.status(), LimiterSilence.NOT_COUNTED);
     }
 
     private Mono<Void> onUnreachable(ServerWebExchange exchange, org.springframework.cloud.gateway.filter.GatewayFilterChain chain,
-                                     String policy, String key, String reason) {
+                                     String policy, String key, String reason, LimiterSilence silence) {
         PolicyShape shape = mirror.find(policy).orElse(null);
         FailureMode mode = shape != null ? shape.failureMode() : settings.unknownPolicyMode();
         Counter.builder("gateway.ratelimit.failure.mode").description("requests decided by a policy's failure mode at the edge")
@@ -111,6 +120,15 @@ public class EdgeRateLimiter {
                         + policy + "' fails closed", Duration.ofSeconds(1), Map.of("policy", policy, "mode", mode.label()));
             }
             default -> {
+                if (silence == LimiterSilence.MAYBE_COUNTED) {
+                    // The limiter may have counted it: admitting it from a full local bucket as well would
+                    // admit beyond the policy while the limiter is up but slow. Refused, and it says so.
+                    count(policy, "unavailable", "failure-mode");
+                    headers.set(MODE_HEADER, mode.label());
+                    return problems.write(exchange, GatewayProblems.LIMITER_UNAVAILABLE, "the rate-limiter did not answer in time "
+                            + "and may have counted this request; policy '" + policy + "' is enforced at the edge only when the "
+                            + "limiter certainly did not count it: retry", Duration.ofSeconds(1), Map.of("policy", policy, "mode", mode.label()));
+                }
                 LocalBuckets.Verdict verdict = localBuckets.acquire(shape, key);
                 headers.set("RateLimit-Policy", "\"" + policy + "\";q=" + shape.capacity() + ";w=" + shape.windowSeconds());
                 headers.set("RateLimit", "\"" + policy + "\";r=" + verdict.remaining() + ";t=" + verdict.fullInSeconds());
@@ -162,10 +180,5 @@ public class EdgeRateLimiter {
             return false;
         }
         return key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-    }
-
-    private static String clientAddress(ServerWebExchange exchange) {
-        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
     }
 }
