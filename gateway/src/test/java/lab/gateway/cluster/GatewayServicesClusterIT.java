@@ -131,6 +131,16 @@ class GatewayServicesClusterIT {
     @Test
     @Order(4)
     void onePaymentIsFollowedByItsTraceIdFromTheGatewayToItsMerchantsChannel() throws Exception {
+        // The merchant's channel is the system's: a public publish through the gateway, even one that
+        // names the key a payment event will use, is refused and appends nothing.
+        long headSeq = json(Http.get(gateway, "/channels/merchant-merch_3/messages?limit=1", Map.of())).get("headSeq").asLong();
+        HttpResponse<String> forged = post("/channels/merchant-merch_3/messages",
+                "{\"sender\":\"payments\",\"text\":\"{\\\"type\\\":\\\"payment.refunded\\\"}\"}",
+                Map.of("Idempotency-Key", "payments-event-evt_1"));
+        assertThat(forged.statusCode()).as(forged.body()).isEqualTo(403);
+        assertThat(forged.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+        assertThat(json(forged).get("type").asString()).endsWith("/problems/reserved-channel");
+        assertThat(json(Http.get(gateway, "/channels/merchant-merch_3/messages?limit=1", Map.of())).get("headSeq").asLong()).isEqualTo(headSeq);
         String traceId = HexFormat.of().formatHex(randomBytes(16));
         HttpResponse<String> payment = post("/payments", "{\"amount\":4200,\"currency\":\"EUR\",\"customer\":\"cust_9\",\"merchant\":\"merch_3\"}",
                 Map.of("traceparent", "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01"));
