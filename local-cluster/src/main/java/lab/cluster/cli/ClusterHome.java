@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import lab.cluster.ClusterPlan;
 import lab.cluster.infra.Lifetime;
+import lab.cluster.node.ServiceNode;
 import lab.cluster.topology.InfraKind;
 import lab.cluster.topology.InfraNodeSpec;
 import lab.cluster.topology.Topology;
@@ -22,12 +23,18 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The CLI's state between two commands: {@code .cluster/} holds the cluster's settings
- * ({@code cluster.json}: admin token, Kafka broker count) and {@code data/<node>/} for every node
+ * ({@code cluster.json}: admin token, Kafka broker count, bind address) and {@code data/<node>/} for every node
  * (data, log, pid file). {@code down} keeps it; {@code down --wipe} removes it.
  */
 final class ClusterHome {
 
-    record Settings(String adminToken, int kafkaBrokers, Instant createdAt) {
+    /** {@code bindAddress}: where every service node listens; absent in files of earlier versions, loopback then. */
+    record Settings(String adminToken, int kafkaBrokers, Instant createdAt, String bindAddress) {
+        Settings {
+            if (bindAddress == null) {
+                bindAddress = ServiceNode.DEFAULT_BIND_ADDRESS;
+            }
+        }
     }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -102,7 +109,9 @@ final class ClusterHome {
         Set<InfraKind> kinds = EnumSet.noneOf(InfraKind.class);
         topology.infrastructure().forEach(infra -> kinds.add(infra.kind()));
         kinds.remove(InfraKind.PROMETHEUS); // optional, started by the CLI when installed
+        Map<String, Map<String, String>> bind = new LinkedHashMap<>();
+        topology.serviceNodes().forEach(n -> bind.put(n.name(), Map.of("SERVER_ADDRESS", settings.bindAddress())));
         return new ClusterPlan(topology, topology.serviceNodes(), kinds, settings.kafkaBrokers(),
-                ports, controllerPorts, dataRoot(), Lifetime.INDEPENDENT, settings.adminToken(), Map.of(), Duration.ofSeconds(240));
+                ports, controllerPorts, dataRoot(), Lifetime.INDEPENDENT, settings.adminToken(), bind, Duration.ofSeconds(240));
     }
 }
