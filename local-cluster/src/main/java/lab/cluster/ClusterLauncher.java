@@ -43,6 +43,7 @@ public final class ClusterLauncher implements AutoCloseable {
             ServiceSpec service = plan.topology().serviceOf(spec);
             Map<String, String> env = new LinkedHashMap<>(settings.environment(spec));
             env.put("ADMIN_TOKEN", plan.adminToken());
+            env.put("CLUSTER_SECRET", plan.clusterSecret());
             env.putAll(plan.extraEnvironment().getOrDefault(spec.name(), Map.of()));
             serviceNodes.put(spec.name(), new ServiceNode(spec.name(), service.name(),
                     repository.requireJar(service.module()), plan.portOf(spec.name()),

@@ -1,11 +1,9 @@
 package lab.cluster;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,7 @@ import lab.cluster.topology.TopologyException;
 
 /**
  * What one run of the cluster consists of: which service nodes, which infrastructure, on which
- * ports, with which data directory, token and lifetime. The CLI plans the whole topology on its
+ * ports, with which data directory, credentials and lifetime. The CLI plans the whole topology on its
  * standard ports; a test plans a subset on free ports. {@code zookeeperTickTime}: the tick of the
  * run's ZooKeeper (2 s unless a test wants sessions of a few seconds). {@code standbyNodes}: service
  * nodes planned (port, data directory, settings) but not started with the others and not listed in
@@ -37,7 +35,7 @@ public record ClusterPlan(Topology topology,
                           Map<String, Integer> controllerPorts,
                           Path dataRoot,
                           Lifetime lifetime,
-                          String adminToken,
+                          ClusterCredentials credentials,
                           Map<String, Map<String, String>> extraEnvironment,
                           Duration readyTimeout,
                           Duration zookeeperTickTime,
@@ -46,19 +44,19 @@ public record ClusterPlan(Topology topology,
     /** A plan whose ZooKeeper (if any) runs with its default tick of 2 s. */
     public ClusterPlan(Topology topology, List<ServiceNodeSpec> serviceNodes, Set<InfraKind> infrastructureKinds,
                        int kafkaBrokers, Map<String, Integer> ports, Map<String, Integer> controllerPorts, Path dataRoot,
-                       Lifetime lifetime, String adminToken, Map<String, Map<String, String>> extraEnvironment,
+                       Lifetime lifetime, ClusterCredentials credentials, Map<String, Map<String, String>> extraEnvironment,
                        Duration readyTimeout) {
         this(topology, serviceNodes, infrastructureKinds, kafkaBrokers, ports, controllerPorts, dataRoot, lifetime,
-                adminToken, extraEnvironment, readyTimeout, ZooKeeperServer.DEFAULT_TICK_TIME);
+                credentials, extraEnvironment, readyTimeout, ZooKeeperServer.DEFAULT_TICK_TIME);
     }
 
     /** A plan that starts every service node it has. */
     public ClusterPlan(Topology topology, List<ServiceNodeSpec> serviceNodes, Set<InfraKind> infrastructureKinds,
                        int kafkaBrokers, Map<String, Integer> ports, Map<String, Integer> controllerPorts, Path dataRoot,
-                       Lifetime lifetime, String adminToken, Map<String, Map<String, String>> extraEnvironment,
+                       Lifetime lifetime, ClusterCredentials credentials, Map<String, Map<String, String>> extraEnvironment,
                        Duration readyTimeout, Duration zookeeperTickTime) {
         this(topology, serviceNodes, infrastructureKinds, kafkaBrokers, ports, controllerPorts, dataRoot, lifetime,
-                adminToken, extraEnvironment, readyTimeout, zookeeperTickTime, Set.of());
+                credentials, extraEnvironment, readyTimeout, zookeeperTickTime, Set.of());
     }
 
     public ClusterPlan {
@@ -80,9 +78,7 @@ public record ClusterPlan(Topology topology,
         if (infrastructureKinds.contains(InfraKind.KAFKA) && (kafkaBrokers < 1 || kafkaBrokers > brokersInTopology)) {
             throw new TopologyException("kafka brokers must be between 1 and " + brokersInTopology + ", got " + kafkaBrokers);
         }
-        if (adminToken == null || adminToken.length() < 16) {
-            throw new TopologyException("the admin token must have at least 16 characters");
-        }
+        java.util.Objects.requireNonNull(credentials, "credentials");
     }
 
     /** The infrastructure kinds the given service nodes need. */
@@ -137,11 +133,14 @@ public record ClusterPlan(Topology topology,
         return new NodeSettings(topology, Addresses.local(this::portOf), listed);
     }
 
-    /** 128 random bits, hex: the bearer token of every node's /admin API for one cluster. */
-    public static String randomAdminToken() {
-        byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
+    /** The bearer token of every node's /admin API in this run. */
+    public String adminToken() {
+        return credentials.adminToken();
+    }
+
+    /** The credential every node of this run sends on its calls to another node's /internal API. */
+    public String clusterSecret() {
+        return credentials.clusterSecret();
     }
 
     public boolean isStandby(String node) {

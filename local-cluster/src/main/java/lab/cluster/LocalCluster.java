@@ -74,6 +74,14 @@ public final class LocalCluster implements AutoCloseable {
         return launcher.plan().adminToken();
     }
 
+    /**
+     * The credential the nodes of this run send each other ({@code X-Lab-Cluster-Secret}); a test
+     * that calls a node's {@code /internal/**} API directly sends it too.
+     */
+    public String clusterSecret() {
+        return launcher.plan().clusterSecret();
+    }
+
     public Infrastructure infrastructure() {
         return launcher.infrastructure();
     }
@@ -256,7 +264,7 @@ public final class LocalCluster implements AutoCloseable {
 
             // Free ports for every node so tests never collide with a running ./cluster or each other.
             ClusterPlan draft = new ClusterPlan(top, chosen, kinds, kafkaBrokers, Map.of(), Map.of(),
-                    Path.of("."), Lifetime.BOUND_TO_JVM, "draft-token-0123456789", Map.of(), readyTimeout);
+                    Path.of("."), Lifetime.BOUND_TO_JVM, ClusterCredentials.random(), Map.of(), readyTimeout);
             List<String> names = draft.nodeNames();
             List<String> brokers = draft.kafkaBrokerNames();
             List<Integer> free = FreePorts.pick(names.size() + brokers.size());
@@ -269,7 +277,7 @@ public final class LocalCluster implements AutoCloseable {
                 controllerPorts.put(brokers.get(i), free.get(names.size() + i));
             }
             return new ClusterPlan(top, chosen, kinds, kafkaBrokers, ports, controllerPorts,
-                    dataRoot != null ? dataRoot : freshDataRoot(), Lifetime.BOUND_TO_JVM, ClusterPlan.randomAdminToken(), env, readyTimeout,
+                    dataRoot != null ? dataRoot : freshDataRoot(), Lifetime.BOUND_TO_JVM, ClusterCredentials.random(), env, readyTimeout,
                     zookeeperTickTime, standby);
         }
 

@@ -37,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {
                 "lab.node.id=idgen-7",
                 "lab.admin.token=" + IdGeneratorApiIT.TOKEN,
+                "lab.cluster.secret=" + IdGeneratorApiIT.CLUSTER_SECRET,
                 "idgen.zookeeper.session-timeout=4s",
                 "idgen.lease.safety-margin=1s",
                 "idgen.lease.probe-interval=250ms"
@@ -46,6 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
 class IdGeneratorApiIT {
 
     static final String TOKEN = "idgen-test-admin-token-0123";
+    static final String CLUSTER_SECRET = "idgen-test-cluster-secret-0123";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Infrastructure ZOOKEEPER;
@@ -312,7 +314,8 @@ class IdGeneratorApiIT {
 
     @Test
     void theTrivialEndpointAnswers() throws Exception {
-        HttpResponse<String> response = post("/internal/noop");
+        HttpResponse<String> response = send(request("/internal/noop").header("X-Lab-Cluster-Secret", CLUSTER_SECRET)
+                .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"node\":\"idgen-7\"}");
     }

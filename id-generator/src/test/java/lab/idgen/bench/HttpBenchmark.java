@@ -45,7 +45,10 @@ public final class HttpBenchmark {
                 .dataRoot(Files.createTempDirectory(work.toAbsolutePath(), "cluster-"))
                 .start()) {
             URI node = cluster.url("idgen-1");
-            Driver driver = wrk ? new WrkDriver(work) : new JavaDriver();
+            // Every request carries the cluster secret: /internal/noop requires it, /ids ignores it.
+            String secretHeader = "X-Lab-Cluster-Secret";
+            Driver driver = wrk ? new WrkDriver(work, secretHeader, cluster.clusterSecret())
+                    : new JavaDriver(secretHeader, cluster.clusterSecret());
             System.out.printf(Locale.ROOT, "driver: %s, %d connections, %d s per round, %d rounds, %d cores%n",
                     wrk ? "wrk" : "JDK HttpClient", CONNECTIONS, SECONDS, ROUNDS, Runtime.getRuntime().availableProcessors());
             URI noop = node.resolve("/internal/noop");
@@ -98,15 +101,18 @@ public final class HttpBenchmark {
         private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
         private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
         private final Path script;
+        private final String header;
 
-        WrkDriver(Path work) throws IOException {
+        WrkDriver(Path work, String headerName, String headerValue) throws IOException {
             script = work.resolve("post.lua").toAbsolutePath();
             Files.writeString(script, "wrk.method = \"POST\"\n");
+            header = headerName + ": " + headerValue;
         }
 
         @Override
         public double run(URI uri, int seconds) throws Exception {
-            Process wrk = new ProcessBuilder("wrk", "-t1", "-c" + CONNECTIONS, "-d" + seconds + "s", "-s", script.toString(), uri.toString())
+            Process wrk = new ProcessBuilder("wrk", "-t1", "-c" + CONNECTIONS, "-d" + seconds + "s", "-s", script.toString(),
+                    "-H", header, uri.toString())
                     .redirectErrorStream(true).start();
             String out = new String(wrk.getInputStream().readAllBytes());
             wrk.waitFor();
@@ -125,13 +131,21 @@ public final class HttpBenchmark {
     /** A closed-loop driver: CONNECTIONS virtual threads, each sending its next request when the last answered. */
     static final class JavaDriver implements Driver {
         private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private final String headerName;
+        private final String headerValue;
+
+        JavaDriver(String headerName, String headerValue) {
+            this.headerName = headerName;
+            this.headerValue = headerValue;
+        }
 
         @Override
         public double run(URI uri, int seconds) throws Exception {
             AtomicLong done = new AtomicLong();
             AtomicLong failed = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
-            HttpRequest request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build();
+            HttpRequest request = HttpRequest.newBuilder(uri).header(headerName, headerValue)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
             List<Thread> threads = new ArrayList<>();
             long start = System.nanoTime();
             for (int i = 0; i < CONNECTIONS; i++) {

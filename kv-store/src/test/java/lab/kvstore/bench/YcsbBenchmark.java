@@ -102,7 +102,8 @@ public final class YcsbBenchmark {
             }
             for (int i = 0; i < 3; i++) {
                 KvNodeProcess node = new KvNodeProcess("kv-" + (i + 1), ports[i], work.resolve("kv-" + (i + 1)),
-                        Map.of("KV_SEEDS", seeds.toString(), "ADMIN_TOKEN", "bench-admin-token-0123456789")).start(384);
+                        Map.of("KV_SEEDS", seeds.toString(), "ADMIN_TOKEN", "bench-admin-token-0123456789",
+                                "CLUSTER_SECRET", "bench-cluster-secret-0123456789")).start(384);
                 nodes.add(node);
                 node.awaitReady(Duration.ofSeconds(120));
             }

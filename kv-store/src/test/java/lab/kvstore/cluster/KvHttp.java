@@ -72,6 +72,7 @@ final class KvHttp {
     List<String> ownCopy(String node, String key) throws Exception {
         String encoded = Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(cluster.url(node).resolve("/internal/kv/" + encoded))
+                .header("X-Lab-Cluster-Secret", cluster.clusterSecret())
                 .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() == 404) {
             return List.of();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import lab.cluster.ClusterCredentials;
 import lab.cluster.ClusterLauncher;
 import lab.cluster.ClusterPlan;
 import lab.cluster.infra.FreePorts;
@@ -44,6 +45,7 @@ public final class ClusterCli {
                                     every service, stopped by down)
               status [--json]       every node: state, readiness, pid, address, memory
               token                 the admin token alone, for scripts
+              secret                the cluster secret alone (X-Lab-Cluster-Secret on a node's /internal API)
               kill NODE             SIGKILL one node (infrastructure too: kafka-2, redis, postgres, zookeeper)
               stop NODE             graceful stop
               start NODE            start it again with the same data directory
@@ -100,6 +102,7 @@ public final class ClusterCli {
                 case "up" -> up(rest);
                 case "status" -> status(rest.contains("--json"));
                 case "token" -> token();
+                case "secret" -> secret();
                 case "kill", "stop", "start", "restart" -> nodeVerb(args[0], rest);
                 case "partition" -> partition(rest);
                 case "heal" -> heal();
@@ -134,9 +137,11 @@ public final class ClusterCli {
                     + "`, or `./cluster down --wipe` first to start over with " + kafkaBrokers);
         }
         settings = settings == null
-                ? new ClusterHome.Settings(ClusterPlan.randomAdminToken(), kafkaBrokers, Instant.now(), bindAddress)
-                : new ClusterHome.Settings(settings.adminToken(), kafkaBrokers, settings.createdAt(),
-                        bindAddress != null ? bindAddress : settings.bindAddress());
+                ? new ClusterHome.Settings(ClusterCredentials.randomSecret(), ClusterCredentials.randomSecret(), kafkaBrokers, Instant.now(),
+                        bindAddress)
+                : new ClusterHome.Settings(settings.adminToken(),
+                        settings.clusterSecret() != null ? settings.clusterSecret() : ClusterCredentials.randomSecret(),
+                        kafkaBrokers, settings.createdAt(), bindAddress != null ? bindAddress : settings.bindAddress());
         home.save(settings);
         ClusterLauncher launcher = launcher(settings);
         PrometheusServer prometheus = prometheusPort().flatMap(port -> PrometheusServer.findOnPath()
@@ -200,6 +205,12 @@ public final class ClusterCli {
     private int token() {
         runningCluster();
         out.println(home.settings().orElseThrow().adminToken());
+        return OK;
+    }
+
+    private int secret() {
+        runningCluster();
+        out.println(home.settings().orElseThrow().clusterSecret());
         return OK;
     }
 

@@ -20,6 +20,9 @@ import lab.platform.internode.MicrometerTracePropagation;
 import lab.platform.internode.TracePropagation;
 import lab.platform.lifecycle.ParentProcessWatchdog;
 import lab.platform.problem.ProblemFactory;
+import lab.platform.security.ClusterCredential;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -37,6 +40,8 @@ import org.springframework.context.annotation.Import;
 @Import(IdentityConfiguration.class)
 @EnableConfigurationProperties(InterNodeProperties.class)
 public class PlatformAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(PlatformAutoConfiguration.class);
 
     @Bean
     ProblemFactory problemFactory(NodeIdentity identity) {
@@ -68,8 +73,19 @@ public class PlatformAutoConfiguration {
         return t != null && p != null ? new MicrometerTracePropagation(t, p) : TracePropagation.NONE;
     }
 
+    /** The secret this node sends on, and requires of, every inter-node call (CLUSTER_SECRET). */
+    @Bean
+    ClusterCredential clusterCredential(@Value("${lab.cluster.secret}") String configured, NodeIdentity identity) {
+        ClusterCredential credential = ClusterCredential.configuredOrGenerated(configured);
+        if (credential.generated()) {
+            log.warn("CLUSTER_SECRET is not set; node {} generated a cluster secret for its lifetime, so no other node "
+                    + "can call its /internal API and its own calls to other nodes' /internal API are refused", identity.nodeId());
+        }
+        return credential;
+    }
+
     @Bean(destroyMethod = "close")
-    InterNodeClient interNodeClient(NodeIdentity identity, FaultRegistry faults, FaultMetrics faultMetrics,
+    InterNodeClient interNodeClient(NodeIdentity identity, ClusterCredential credential, FaultRegistry faults, FaultMetrics faultMetrics,
                                     CircuitBreakerRegistry breakers, InterNodeProperties properties, MeterRegistry meters,
                                     TracePropagation tracing) {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -78,7 +94,7 @@ public class PlatformAutoConfiguration {
                 .connectTimeout(Duration.ofMillis(properties.connectTimeoutMillis()))
                 .executor(executor)
                 .build();
-        return new InterNodeClient(identity, http, executor, faults, faultMetrics, breakers, properties.retryPolicy(), meters, tracing);
+        return new InterNodeClient(identity, credential, http, executor, faults, faultMetrics, breakers, properties.retryPolicy(), meters, tracing);
     }
 
     @Bean

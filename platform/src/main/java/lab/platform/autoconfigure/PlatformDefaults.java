@@ -21,6 +21,7 @@ public class PlatformDefaults implements EnvironmentPostProcessor {
         // Identity: NODE_ID names the node (kv-2); without it a process run by hand is "<app>-local".
         defaults.put("lab.node.id", "${NODE_ID:${spring.application.name:node}-local}");
         defaults.put("lab.admin.token", "${ADMIN_TOKEN:}");
+        defaults.put("lab.cluster.secret", "${CLUSTER_SECRET:}");
         defaults.put("lab.http.max-body-bytes", "1048576");
 
         defaults.put("spring.threads.virtual.enabled", "true");

@@ -23,12 +23,15 @@ import java.util.concurrent.TimeoutException;
 import lab.platform.faults.FaultMetrics;
 import lab.platform.faults.FaultRegistry;
 import lab.platform.identity.NodeIdentity;
+import lab.platform.security.ClusterCredential;
 
 /**
  * The one way a node calls another node. Every call has a deadline; idempotent calls are retried
  * with jittered exponential backoff inside that deadline; each peer has a circuit breaker so a
  * dead peer costs one fast refusal instead of a timeout per call. A peer dropped by an operator
  * fault behaves like a network that loses every packet: the call times out at its deadline.
+ * Every call carries the cluster's credential ({@link ClusterCredential}), which the callee's
+ * {@code /internal/**} API requires.
  *
  * <p>Metrics: {@code lab.internode.requests{peer,method,outcome}} (timer with histogram),
  * {@code lab.internode.retries{peer}}, and Resilience4j's breaker state per {@code internode-<peer>}.
@@ -42,6 +45,7 @@ public final class InterNodeClient implements AutoCloseable {
     private static final java.util.Set<Integer> RETRYABLE_STATUSES = java.util.Set.of(502, 503, 504);
 
     private final NodeIdentity self;
+    private final ClusterCredential credential;
     private final HttpClient http;
     private final FaultRegistry faults;
     private final FaultMetrics faultMetrics;
@@ -51,10 +55,11 @@ public final class InterNodeClient implements AutoCloseable {
     private final TracePropagation tracing;
     private final ExecutorService executor;
 
-    public InterNodeClient(NodeIdentity self, HttpClient http, ExecutorService executor, FaultRegistry faults,
-                           FaultMetrics faultMetrics, CircuitBreakerRegistry breakers, RetryPolicy retryPolicy,
-                           MeterRegistry meters, TracePropagation tracing) {
+    public InterNodeClient(NodeIdentity self, ClusterCredential credential, HttpClient http, ExecutorService executor,
+                           FaultRegistry faults, FaultMetrics faultMetrics, CircuitBreakerRegistry breakers,
+                           RetryPolicy retryPolicy, MeterRegistry meters, TracePropagation tracing) {
         this.self = self;
+        this.credential = credential;
         this.http = http;
         this.executor = executor;
         this.faults = faults;
@@ -142,6 +147,7 @@ public final class InterNodeClient implements AutoCloseable {
         for (Map.Entry<String, String> header : request.headers().entrySet()) {
             builder.header(header.getKey(), header.getValue());
         }
+        builder.setHeader(credential.header(), credential.value());
         byte[] body = request.bodyOrNull();
         builder.method(request.method(), body == null
                 ? HttpRequest.BodyPublishers.noBody()

@@ -24,6 +24,7 @@ import java.util.random.RandomGenerator;
 import lab.platform.faults.FaultMetrics;
 import lab.platform.faults.FaultRegistry;
 import lab.platform.identity.NodeIdentity;
+import lab.platform.security.ClusterCredential;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ class InterNodeClientTest {
     private FaultRegistry faults;
     private InterNodeClient client;
     private Peer peer;
+    private final ClusterCredential credential = ClusterCredential.configuredOrGenerated("test-cluster-secret-0123456789");
 
     @BeforeEach
     void start() throws IOException {
@@ -57,8 +59,8 @@ class InterNodeClientTest {
         faults = new FaultRegistry(self, RandomGenerator.getDefault(), List.of());
         var executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).executor(executor).build();
-        return new InterNodeClient(self, http, executor, faults, new FaultMetrics(meters, faults), breakers, retryPolicy,
-                meters, TracePropagation.NONE);
+        return new InterNodeClient(self, credential, http, executor, faults, new FaultMetrics(meters, faults), breakers,
+                retryPolicy, meters, TracePropagation.NONE);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -101,6 +103,13 @@ class InterNodeClientTest {
         assertThat(lastHeaders.get("x-lab-from-node")).isEqualTo("caller-1");
         assertThat(Long.parseLong(lastHeaders.get("x-lab-deadline-millis"))).isBetween(1L, 2000L);
         assertThat(count("lab.internode.requests", "2xx")).isEqualTo(1);
+    }
+
+    @Test
+    void callCarriesTheClusterSecretAndTheCallerCannotReplaceIt() {
+        client.send(InterNodeRequest.get(peer, "/internal/x", Duration.ofMillis(2000))
+                .header(ClusterCredential.HEADER, "forged-by-a-caller-0123456789"));
+        assertThat(lastHeaders.get("x-lab-cluster-secret")).isEqualTo("test-cluster-secret-0123456789");
     }
 
     @Test

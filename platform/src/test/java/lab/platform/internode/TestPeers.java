@@ -12,6 +12,7 @@ import java.util.random.RandomGenerator;
 import lab.platform.faults.FaultMetrics;
 import lab.platform.faults.FaultRegistry;
 import lab.platform.identity.NodeIdentity;
+import lab.platform.security.ClusterCredential;
 
 /** The kit's inter-node client as plain Java, and peers that refuse connections, for tests against real sockets. */
 public final class TestPeers {
@@ -30,7 +31,7 @@ public final class TestPeers {
         FaultRegistry faults = new FaultRegistry(self, RandomGenerator.getDefault(), List.of());
         var executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).executor(executor).build();
-        return new InterNodeClient(self, http, executor, faults, new FaultMetrics(meters, faults), breakers,
+        return new InterNodeClient(self, ClusterCredential.configuredOrGenerated(null), http, executor, faults, new FaultMetrics(meters, faults), breakers,
                 new RetryPolicy(2, 5, 2.0, 0.5), meters, TracePropagation.NONE);
     }
 
