@@ -147,7 +147,7 @@ class GatewayClusterIT {
         assertThat(servedAfterKill).isNotEmpty().allMatch("idgen-1"::equals);
         assertThat(issued).as("IDs issued through the gateway across the kill").doesNotHaveDuplicates();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(Http.get(gateway, "/actuator/edge", Map.of()).body()).contains("\"live\":[\"idgen-1\"]"));
+                assertThat(Http.get(gateway, "/actuator/edge", Map.of("Authorization", "Bearer " + cluster.adminToken())).body()).contains("\"live\":[\"idgen-1\"]"));
     }
 
     @Test
@@ -243,7 +243,7 @@ class GatewayClusterIT {
     }
 
     private static void awaitMirrored(String mode) {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Http.get(gateway, "/actuator/edgepolicies", Map.of()).body())
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Http.get(gateway, "/actuator/edgepolicies", Map.of("Authorization", "Bearer " + cluster.adminToken())).body())
                 .contains("\"name\":\"gw-drill\",\"capacity\":3,\"refillPerSecond\":0.01,\"failureMode\":\"" + mode.toUpperCase() + "\""));
     }
 

@@ -204,7 +204,7 @@ class GatewayServicesClusterIT {
         assertThat(afterKill).hasSizeGreaterThan(200).allMatch(a -> a.instance().equals("kv-1"), "served by kv-1")
                 .allMatch(a -> a.status() < 500, "no 5xx");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(Http.get(gateway, "/actuator/edge", Map.of()).body()).contains("\"live\":[\"kv-1\"]"));
+                assertThat(Http.get(gateway, "/actuator/edge", Map.of("Authorization", "Bearer " + cluster.adminToken())).body()).contains("\"live\":[\"kv-1\"]"));
     }
 
     private static HttpResponse<String> post(String path, String body, Map<String, String> extraHeaders) {

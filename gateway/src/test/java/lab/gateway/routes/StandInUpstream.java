@@ -12,14 +12,14 @@ import reactor.netty.http.server.HttpServer;
  * (WebSocket echo, an SSE stream slower than the route timeout), a node that echoes the trace
  * header it received, and a rate-limiter that admits everything.
  */
-final class StandInUpstream {
+public final class StandInUpstream {
 
     static final AtomicInteger LIMITER_CALLS = new AtomicInteger();
 
     private StandInUpstream() {
     }
 
-    static DisposableServer service() {
+    public static DisposableServer service() {
         return HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes
                         .get("/ids/echo-trace", (req, res) -> res.sendString(Mono.just(String.valueOf(req.requestHeaders().get("traceparent")))))
@@ -29,7 +29,7 @@ final class StandInUpstream {
                 .bindNow();
     }
 
-    static DisposableServer limiter() {
+    public static DisposableServer limiter() {
         return HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes
                         .post("/limits/{policy}/{key}/acquire", (req, res) -> {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.random.RandomGenerator;
+import lab.platform.admin.AdminToken;
 import lab.platform.faults.FaultExtension;
 import lab.platform.faults.FaultMetrics;
 import lab.platform.faults.FaultRegistry;
@@ -71,6 +72,17 @@ public class PlatformAutoConfiguration {
         Tracer t = tracer.getIfAvailable();
         Propagator p = propagator.getIfAvailable();
         return t != null && p != null ? new MicrometerTracePropagation(t, p) : TracePropagation.NONE;
+    }
+
+    /** The operator's bearer token for the admin API and the actuator (ADMIN_TOKEN). */
+    @Bean
+    AdminToken adminToken(@Value("${lab.admin.token}") String configured, NodeIdentity identity) {
+        AdminToken token = AdminToken.configuredOrGenerated(configured);
+        if (token.generated()) {
+            log.warn("ADMIN_TOKEN is not set; node {} generated this admin token for its lifetime: {}",
+                    identity.nodeId(), token.reveal());
+        }
+        return token;
     }
 
     /** The secret this node sends on, and requires of, every inter-node call (CLUSTER_SECRET). */

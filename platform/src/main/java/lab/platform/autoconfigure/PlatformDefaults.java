@@ -24,6 +24,14 @@ public class PlatformDefaults implements EnvironmentPostProcessor {
         defaults.put("lab.cluster.secret", "${CLUSTER_SECRET:}");
         defaults.put("lab.http.max-body-bytes", "1048576");
 
+        // Spring Security's chain runs right after the body limit filter and before the fault filter
+        // (PlatformWebAutoConfiguration.FILTER_ORDER_BASE + 1), so no refused caller costs a held thread.
+        defaults.put("spring.security.filter.order", Integer.toString(PlatformWebAutoConfiguration.FILTER_ORDER_BASE + 1));
+        // A body is read as sent: Spring's FormContentFilter would parse a form-encoded PUT, PATCH or
+        // DELETE body into parameters and leave the handler an empty stream (a kv value stored as "").
+        defaults.put("spring.mvc.formcontent.filter.enabled", "false");
+        defaults.put("spring.mvc.hiddenmethod.filter.enabled", "false");
+
         defaults.put("spring.threads.virtual.enabled", "true");
         defaults.put("spring.jackson.deserialization.fail-on-unknown-properties", "true");
         defaults.put("server.shutdown", "graceful");
@@ -34,6 +42,12 @@ public class PlatformDefaults implements EnvironmentPostProcessor {
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
         defaults.put("management.endpoint.health.probes.enabled", "true");
         defaults.put("management.endpoint.health.show-details", "always");
+        // Liveness is the process's own state only: a node that lost ZooKeeper, Redis, Kafka or PostgreSQL
+        // is alive (restarting it would not bring the dependency back) and not ready. A group without an
+        // include reports every indicator, so both groups name theirs; a service's application.yml adds the
+        // dependencies it needs to serve to readiness.
+        defaults.put("management.endpoint.health.group.liveness.include", "livenessState");
+        defaults.put("management.endpoint.health.group.readiness.include", "readinessState");
         defaults.put("management.endpoint.health.group.readiness.show-details", "always");
         defaults.put("management.endpoint.health.group.liveness.show-details", "always");
         defaults.put("management.metrics.distribution.percentiles-histogram.http.server.requests", "true");
@@ -53,8 +67,12 @@ public class PlatformDefaults implements EnvironmentPostProcessor {
         defaults.put(breaker + "automatic-transition-from-open-to-half-open-enabled", "true");
         // Exemplars on histogram _count series make Prometheus before 2.43 (Debian's 2.42, which
         // the local cluster runs) reject the whole scrape; traces stay linked through the logs.
-        defaults.put("spring.autoconfigure.exclude",
-                "org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration");
+        // No user store: the security chain knows only the admin token and the cluster credential, so
+        // Spring Boot must not invent a user with a generated password.
+        defaults.put("spring.autoconfigure.exclude", String.join(",",
+                "org.springframework.boot.micrometer.tracing.autoconfigure.prometheus.PrometheusExemplarsAutoConfiguration",
+                "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+                "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration"));
 
         // Text logs name the node on every line; containers switch to ECS JSON with LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs.
         defaults.put("logging.pattern.level", "%5p [${lab.node.id}]");

@@ -1,7 +1,5 @@
 package lab.platform.autoconfigure;
 
-import lab.platform.admin.AdminToken;
-import lab.platform.admin.AdminTokenFilter;
 import lab.platform.admin.NodeInfoController;
 import lab.platform.faults.FaultInjectionFilter;
 import lab.platform.faults.FaultMetrics;
@@ -14,8 +12,7 @@ import lab.platform.problem.ProblemErrorController;
 import lab.platform.problem.ProblemErrorReportValve;
 import lab.platform.problem.ProblemFactory;
 import lab.platform.problem.ProblemWriter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import lab.platform.security.NodeSecurityConfiguration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.apache.catalina.core.StandardHost;
@@ -26,22 +23,29 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The servlet side of the kit: problem+json for every error, the body size limit, the admin
- * token and the fault filters. Filters run after the tracing filter (so their problems carry the
- * trace id) and before anything else.
+ * The servlet side of the kit: problem+json for every error, the body size limit, the security
+ * chain ({@link NodeSecurityConfiguration}: admin token, cluster credential, firewall) and the
+ * fault filters. Filters run after the tracing filter (so their problems carry the trace id) and
+ * before anything else, in this order: body limit, security ({@code spring.security.filter.order},
+ * set by {@link PlatformDefaults}), faults.
  */
 @AutoConfiguration(
         after = PlatformAutoConfiguration.class,
-        beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration",
+        beforeName = {
+                "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration",
+                // The node's own chain replaces Spring Boot's default one (everything behind a login).
+                "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+                "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration"},
         afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@Import(NodeSecurityConfiguration.class)
 public class PlatformWebAutoConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(PlatformWebAutoConfiguration.class);
     static final int FILTER_ORDER_BASE = Ordered.HIGHEST_PRECEDENCE + 10;
 
     @Bean
@@ -68,27 +72,10 @@ public class PlatformWebAutoConfiguration {
     }
 
     @Bean
-    AdminToken adminToken(@Value("${lab.admin.token}") String configured, NodeIdentity identity) {
-        AdminToken token = AdminToken.configuredOrGenerated(configured);
-        if (token.generated()) {
-            log.warn("ADMIN_TOKEN is not set; node {} generated this admin token for its lifetime: {}",
-                    identity.nodeId(), token.reveal());
-        }
-        return token;
-    }
-
-    @Bean
-    FilterRegistrationBean<AdminTokenFilter> adminTokenFilter(AdminToken token, ProblemWriter problems) {
-        var registration = new FilterRegistrationBean<>(new AdminTokenFilter(token, problems));
-        registration.setOrder(FILTER_ORDER_BASE + 1);
-        return registration;
-    }
-
-    @Bean
     FilterRegistrationBean<FaultInjectionFilter> faultInjectionFilter(FaultRegistry faults, ProblemWriter problems,
                                                                       FaultMetrics metrics) {
         var registration = new FilterRegistrationBean<>(new FaultInjectionFilter(faults, problems, metrics));
-        registration.setOrder(FILTER_ORDER_BASE + 2);
+        registration.setOrder(FILTER_ORDER_BASE + 2); // after the security chain at FILTER_ORDER_BASE + 1
         return registration;
     }
 
@@ -102,10 +89,20 @@ public class PlatformWebAutoConfiguration {
         return new NodeInfoController(identity);
     }
 
-    /** Puts the problem valve in place of Tomcat's HTML error page (see {@link ProblemErrorReportValve}). */
+    /**
+     * Puts the problem valve in place of Tomcat's HTML error page (see {@link ProblemErrorReportValve}),
+     * and keeps Tomcat from parsing form-encoded POST bodies into request parameters: whoever calls
+     * {@code getParameter} first (a filter, a {@code @RequestParam}) would otherwise consume a body the
+     * handler reads as sent. Query parameters are parsed as before.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
     static class TomcatProblemPages {
+
+        @Bean
+        WebServerFactoryCustomizer<TomcatServletWebServerFactory> bodiesAreReadAsSent() {
+            return factory -> factory.addConnectorCustomizers(connector -> connector.setParseBodyMethods(""));
+        }
 
         @Bean
         WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReportValve(NodeIdentity identity) {

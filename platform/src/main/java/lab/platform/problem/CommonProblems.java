@@ -15,6 +15,10 @@ public final class CommonProblems {
     public static final ProblemType BAD_REQUEST_TYPE = new ProblemType("bad-request", BAD_REQUEST, "Bad request");
     public static final ProblemType UNAUTHORIZED_TYPE = new ProblemType("unauthorized", UNAUTHORIZED, "Missing or malformed bearer token");
     public static final ProblemType FORBIDDEN_TYPE = new ProblemType("forbidden", FORBIDDEN, "Wrong admin token");
+    public static final ProblemType CLUSTER_CREDENTIAL_REQUIRED = new ProblemType("cluster-credential-required", UNAUTHORIZED,
+            "Missing or wrong cluster credential");
+    public static final ProblemType REJECTED_REQUEST = new ProblemType("rejected-request", BAD_REQUEST,
+            "Request refused before routing");
     public static final ProblemType NOT_FOUND_TYPE = new ProblemType("not-found", NOT_FOUND, "Not found");
     public static final ProblemType METHOD_NOT_ALLOWED_TYPE = new ProblemType("method-not-allowed", METHOD_NOT_ALLOWED, "Method not allowed");
     public static final ProblemType NOT_ACCEPTABLE_TYPE = new ProblemType("not-acceptable", NOT_ACCEPTABLE, "Not acceptable");

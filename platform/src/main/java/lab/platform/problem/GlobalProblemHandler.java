@@ -3,6 +3,7 @@ package lab.platform.problem;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import java.util.Map;
+import lab.platform.http.BodyTooLargeException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,14 @@ public class GlobalProblemHandler extends ResponseEntityExceptionHandler {
         HttpHeaders headers = new HttpHeaders();
         ProblemFactory.addRetryAfter(headers, ex.retryAfterOrNull());
         return respond(factory.create(ex, request.getRequestURI()), headers, ex.type().status());
+    }
+
+    /** A handler that reads the raw stream meets the body limit here (a converter wraps it in its own exception). */
+    @ExceptionHandler(BodyTooLargeException.class)
+    public ResponseEntity<Object> handleBodyTooLarge(BodyTooLargeException ex, HttpServletRequest request) {
+        log.debug("{} {} answered {}: {}", request.getMethod(), request.getRequestURI(), CommonProblems.PAYLOAD_TOO_LARGE.slug(), ex.getMessage());
+        return respond(factory.create(CommonProblems.PAYLOAD_TOO_LARGE, ex.getMessage(), request.getRequestURI()),
+                new HttpHeaders(), CommonProblems.PAYLOAD_TOO_LARGE.status());
     }
 
     @ExceptionHandler(ConstraintViolationException.class)

@@ -20,11 +20,13 @@ import tools.jackson.databind.json.JsonMapper;
                 "spring.application.name=kit-test",
                 "lab.node.id=kit-1",
                 "lab.admin.token=" + KitHttpTest.ADMIN_TOKEN,
+                "lab.cluster.secret=" + KitHttpTest.CLUSTER_SECRET,
                 "lab.http.max-body-bytes=1024"
         })
 public abstract class KitHttpTest {
 
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    public static final String CLUSTER_SECRET = "test-cluster-secret-0123456789";
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     protected static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
