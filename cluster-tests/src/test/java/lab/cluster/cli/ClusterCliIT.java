@@ -92,6 +92,15 @@ class ClusterCliIT {
         assertThat(get(idgen1.resolve("/admin/node"), token).statusCode()).isEqualTo(200);
         assertThat(get(idgen1.resolve("/admin/node"), "wrong-token-0123456789").statusCode()).isEqualTo(403);
 
+        // Every node of the cluster got the same cluster secret; its internal API answers that and nothing else.
+        assertThat(cli("secret")).isEqualTo(ClusterCli.OK);
+        String secret = lastOut.strip();
+        for (URI node : List.of(idgen1, idgen2)) {
+            assertThat(internalNoop(node, secret).statusCode()).as(node + " with the secret").isEqualTo(200);
+            assertThat(internalNoop(node, null).statusCode()).as(node + " without").isEqualTo(401);
+            assertThat(internalNoop(node, token).statusCode()).as(node + " with the admin token").isEqualTo(401);
+        }
+
         // kill is a real SIGKILL: the process is gone and its port closes.
         long pid = node(status, "idgen-1").get("pid").asLong();
         Path dataDir = Path.of(node(status, "idgen-1").get("log").asString()).getParent();
@@ -192,6 +201,15 @@ class ClusterCliIT {
             }
         }
         throw new AssertionError("no node " + name + " in " + status);
+    }
+
+    private HttpResponse<String> internalNoop(URI node, String clusterSecret) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(node.resolve("/internal/noop")).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (clusterSecret != null) {
+            request.header("X-Lab-Cluster-Secret", clusterSecret);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(URI uri, String token) throws IOException, InterruptedException {

@@ -68,6 +68,27 @@ class SingleNodeIT {
 
     @Test
     @Order(1)
+    void aValueIsStoredAsSentWhateverItsContentType() throws Exception {
+        String[][] cases = {
+                {"application/x-www-form-urlencoded", "v1"},            // what `curl -X PUT -d v1` sends
+                {"application/x-www-form-urlencoded", "a=1&b=%20two"},
+                {"application/json", "{\"a\":1}"},
+                {"application/octet-stream", "\u0000binary\u00ff"},
+                {null, "no type at all"},
+        };
+        for (int i = 0; i < cases.length; i++) {
+            String key = "/kv/as-sent-" + i;
+            byte[] value = utf8(cases[i][1]);
+            HttpResponse<byte[]> put = cases[i][0] == null ? send("PUT", key, value) : send("PUT", key, value, "Content-Type", cases[i][0]);
+            assertThat(put.statusCode()).as(cases[i][0] + ": " + text(put)).isEqualTo(204);
+            HttpResponse<byte[]> get = send("GET", key, null);
+            assertThat(get.statusCode()).isEqualTo(200);
+            assertThat(get.body()).as("value stored for " + cases[i][0]).isEqualTo(value);
+        }
+    }
+
+    @Test
+    @Order(1)
     void putGetSiblingsResolveAndDelete() throws Exception {
         HttpResponse<byte[]> put = send("PUT", "/kv/greeting", utf8("hello"), "Content-Type", "text/plain");
         assertThat(put.statusCode()).as(text(put)).isEqualTo(204);

@@ -144,6 +144,17 @@ class NodeSecurityTest extends KitHttpTest {
     }
 
     @Test
+    void theChainRunsBeforeInjectedFaultsSoARefusedCallerNeverReachesThem() throws Exception {
+        assertThat(postFault("/admin/faults", ADMIN).status()).isEqualTo(200);
+        try {
+            assertProblem(raw("PUT", "/internal/test/counter", NONE, new byte[0]), 401, "cluster-credential-required");
+            assertProblem(raw("PUT", "/internal/test/counter", CLUSTER, new byte[0]), 503, "injected-fault");
+        } finally {
+            assertThat(raw("DELETE", "/admin/faults", ADMIN, null).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void thePublicApiNeedsNothing() throws Exception {
         RawHttp.Answer hello = RawHttp.get(port, "/test/hello", NONE);
         assertThat(hello.status()).isEqualTo(200);
