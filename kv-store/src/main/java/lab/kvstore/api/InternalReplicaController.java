@@ -10,7 +10,7 @@ import lab.kvstore.replication.HttpReplicaTransport;
 import lab.kvstore.replication.Replica;
 import lab.kvstore.replication.WriteCommand;
 import lab.kvstore.ring.Membership;
-import lab.kvstore.version.Sibling;
+import lab.kvstore.version.CausalContext;
 import lab.kvstore.version.VersionCodec;
 import lab.kvstore.version.VersionedValue;
 import lab.platform.internode.InterNodeHeaders;
@@ -61,9 +61,7 @@ public class InternalReplicaController {
         byte[] key = keyBytes(encodedKey);
         VersionedValue delta;
         try (InputStream in = request.getInputStream()) {
-            delta = VersionCodec.decode(in.readAllBytes());
-        } catch (IllegalArgumentException e) {
-            throw CommonProblems.MALFORMED_REQUEST.exception("not a versioned value: " + e.getMessage());
+            delta = PeerValues.value(in.readAllBytes(), membership.peers().keySet());
         }
         replica.apply(membership.ring().partitionOf(key), key, delta);
         return ResponseEntity.noContent().build();
@@ -83,17 +81,20 @@ public class InternalReplicaController {
             throw CommonProblems.SERVICE_UNAVAILABLE_TYPE.exception(membership.self() + " is not a replica of this key; its replicas are "
                     + coordinator.replicasOf(key));
         }
-        byte[] value;
-        try (InputStream in = request.getInputStream()) {
-            value = in.readAllBytes();
-        }
-        String contentType = request.getContentType() == null ? Sibling.DEFAULT_CONTENT_TYPE : request.getContentType();
+        byte[] value = KvController.readValue(request);
+        String contentType = KvController.contentType(request.getContentType());
+        int w = Quorums.checked(HttpReplicaTransport.WRITE_QUORUM_HEADER, writeQuorum, writeQuorum, membership.ring().replicationFactor());
+        CausalContext causal = ClientContexts.parse(context, membership.peers().keySet());
         WriteCommand command = delete
-                ? WriteCommand.delete(key, KeyRules.context(context), writeQuorum)
-                : WriteCommand.put(key, value, contentType, KeyRules.context(context), writeQuorum);
+                ? WriteCommand.delete(key, causal, w)
+                : WriteCommand.put(key, value, contentType, causal, w);
         command = command.strict(strict);
         long timeout = properties.requestTimeoutMillis();
         if (deadlineMillis != null) {
+            if (deadlineMillis < 0) {
+                throw CommonProblems.INVALID_PARAMETER.exception(InterNodeHeaders.DEADLINE_MILLIS + " is negative: " + deadlineMillis)
+                        .with("parameter", InterNodeHeaders.DEADLINE_MILLIS);
+            }
             timeout = Math.max(1, Math.min(timeout, deadlineMillis - DEADLINE_MARGIN_MILLIS));
         }
         // Same answer as the public PUT, so the forwarding node can relay it header for header.
@@ -101,10 +102,6 @@ public class InternalReplicaController {
     }
 
     private static byte[] keyBytes(String encodedKey) {
-        try {
-            return KeyRules.keyBytes(HttpReplicaTransport.decodeKey(encodedKey));
-        } catch (IllegalArgumentException e) {
-            throw KvProblems.INVALID_KEY.exception("the key in an internal path must be base64url: " + e.getMessage());
-        }
+        return KeyRules.internalKeyBytes(encodedKey);
     }
 }

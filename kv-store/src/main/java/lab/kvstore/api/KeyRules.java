@@ -4,10 +4,9 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import lab.kvstore.version.CausalContext;
-import lab.kvstore.version.VersionCodec;
+import lab.kvstore.replication.HttpReplicaTransport;
 
-/** What the public API accepts as a key and as a context token. */
+/** What the public API accepts as a key. */
 final class KeyRules {
 
     static final int MAX_KEY_BYTES = 1024;
@@ -39,15 +38,12 @@ final class KeyRules {
         return bytes;
     }
 
-    static CausalContext context(String header) {
-        if (header == null || header.isBlank()) {
-            return CausalContext.EMPTY;
-        }
+    /** The key of an internal path (base64url of its UTF-8 bytes), held to the same rules. */
+    static byte[] internalKeyBytes(String encodedKey) {
         try {
-            return VersionCodec.fromToken(header);
+            return keyBytes(HttpReplicaTransport.decodeKey(encodedKey));
         } catch (IllegalArgumentException e) {
-            throw KvProblems.INVALID_CONTEXT.exception("X-Context is not a context this store issued ("
-                    + e.getMessage() + "); send the X-Context of a previous read or write unchanged, or none");
+            throw KvProblems.INVALID_KEY.exception("the key in an internal path must be base64url: " + e.getMessage());
         }
     }
 

@@ -51,13 +51,13 @@ public class KvController {
     @PutMapping("/kv/{*key}")
     public ResponseEntity<Void> put(@PathVariable String key, HttpServletRequest request,
                                     @RequestHeader(name = HttpReplicaTransport.CONTEXT_HEADER, required = false) String context,
-                                    @RequestParam(required = false) Integer w,
+                                    @RequestParam(required = false) String w,
                                     @RequestParam(required = false) Boolean strict) throws IOException {
         String k = key(key);
         KeyRules.keyBytes(k);
         int writeQuorum = quorum("w", w, properties.defaultWriteQuorum());
         String contentType = contentType(request.getContentType());
-        var causal = KeyRules.context(context);
+        var causal = ClientContexts.parse(context, membership.peers().keySet());
         byte[] value = readValue(request);
         return written(coordinator.write(WriteCommand.put(k, value, contentType, causal, writeQuorum)
                         .strict(Boolean.TRUE.equals(strict)), properties.requestTimeoutMillis()));
@@ -66,18 +66,18 @@ public class KvController {
     @DeleteMapping("/kv/{*key}")
     public ResponseEntity<Void> delete(@PathVariable String key,
                                        @RequestHeader(name = HttpReplicaTransport.CONTEXT_HEADER, required = false) String context,
-                                       @RequestParam(required = false) Integer w,
+                                       @RequestParam(required = false) String w,
                                        @RequestParam(required = false) Boolean strict) {
         String k = key(key);
         KeyRules.keyBytes(k);
         int writeQuorum = quorum("w", w, properties.defaultWriteQuorum());
-        return written(coordinator.write(WriteCommand.delete(k, KeyRules.context(context), writeQuorum)
+        return written(coordinator.write(WriteCommand.delete(k, ClientContexts.parse(context, membership.peers().keySet()), writeQuorum)
                         .strict(Boolean.TRUE.equals(strict)), properties.requestTimeoutMillis()));
     }
 
     @GetMapping("/kv/{*key}")
     public ResponseEntity<?> get(@PathVariable String key, HttpServletRequest request,
-                                 @RequestParam(required = false) Integer r,
+                                 @RequestParam(required = false) String r,
                                  @RequestParam(required = false) Boolean strict) {
         String k = key(key);
         KeyRules.keyBytes(k);
@@ -133,17 +133,11 @@ public class KvController {
         return captured.startsWith("/") ? captured.substring(1) : captured;
     }
 
-    private int quorum(String name, Integer requested, int fallback) {
-        int replicas = membership.ring().replicationFactor();
-        int quorum = requested == null ? Math.min(fallback, replicas) : requested;
-        if (quorum < 1 || quorum > replicas) {
-            throw CommonProblems.INVALID_PARAMETER.exception(name + "=" + quorum + " must be between 1 and N=" + replicas)
-                    .with("parameter", name);
-        }
-        return quorum;
+    private int quorum(String name, String requested, int fallback) {
+        return Quorums.parsed(name, requested, fallback, membership.ring().replicationFactor());
     }
 
-    private static String contentType(String header) {
+    static String contentType(String header) {
         if (header == null || header.isBlank()) {
             return Sibling.DEFAULT_CONTENT_TYPE;
         }
@@ -161,7 +155,7 @@ public class KvController {
     }
 
     /** Reads at most one byte past the limit, so an oversize chunked body is refused without buffering it. */
-    private static byte[] readValue(HttpServletRequest request) throws IOException {
+    static byte[] readValue(HttpServletRequest request) throws IOException {
         long declared = request.getContentLengthLong();
         if (declared > KeyRules.MAX_VALUE_BYTES) {
             throw tooLarge(declared);

@@ -1,5 +1,6 @@
 package lab.kvstore.config;
 
+import lab.kvstore.limits.KvLimits;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -28,4 +29,11 @@ public record KvResilienceProperties(long gossipIntervalMillis, int gossipFanOut
                                      long hintReplayIntervalMillis, int hintReplayBatch, boolean readRepair,
                                      long antiEntropyIntervalMillis, int merkleSegments, boolean collectTombstones,
                                      long streamMaxBytesPerSecond, long streamBatchBytes, long ringChangeRetryMillis) {
+
+    public KvResilienceProperties {
+        if (merkleSegments < 1 || merkleSegments > KvLimits.MAX_MERKLE_SEGMENTS || Integer.bitCount(merkleSegments) != 1) {
+            throw new IllegalArgumentException("kv.resilience.merkle-segments must be a power of two from 1 to "
+                    + KvLimits.MAX_MERKLE_SEGMENTS + " (what a peer accepts), got " + merkleSegments);
+        }
+    }
 }

@@ -14,6 +14,7 @@ import lab.kvstore.handoff.HintReplayer;
 import lab.kvstore.handoff.HintStore;
 import lab.kvstore.handoff.RocksDbHintStore;
 import lab.kvstore.handoff.SloppyQuorum;
+import lab.kvstore.membership.GossipRules;
 import lab.kvstore.membership.Gossiper;
 import lab.kvstore.membership.HttpGossipTransport;
 import lab.kvstore.membership.PeerState;
@@ -65,7 +66,8 @@ public class ResilienceConfiguration {
 
     @Bean
     Gossiper gossiper(KvResilienceProperties p, Membership membership, InterNodeClient client, PhiAccrualDetector detector) {
-        return new Gossiper(membership, p.gossipFanOut(), new HttpGossipTransport(client, membership), detector,
+        return new Gossiper(membership, new GossipRules(membership, System::currentTimeMillis), p.gossipFanOut(),
+                new HttpGossipTransport(client, membership), detector,
                 System.currentTimeMillis(), new Random());
     }
 

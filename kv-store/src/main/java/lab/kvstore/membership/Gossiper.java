@@ -25,6 +25,7 @@ import lab.kvstore.ring.Membership;
 public final class Gossiper {
 
     private final Membership membership;
+    private final GossipRules rules;
     private final int fanOut;
     private final GossipTransport transport;
     private final PhiAccrualDetector detector;
@@ -34,12 +35,13 @@ public final class Gossiper {
     private final Map<String, Heartbeat> table = new ConcurrentHashMap<>();
     private final AtomicLong roundsCompleted = new AtomicLong();
 
-    public Gossiper(Membership membership, int fanOut, GossipTransport transport, PhiAccrualDetector detector,
+    public Gossiper(Membership membership, GossipRules rules, int fanOut, GossipTransport transport, PhiAccrualDetector detector,
                     long generation, Random random) {
         if (fanOut < 1) {
             throw new IllegalArgumentException("gossip fan-out must be at least 1");
         }
         this.membership = membership;
+        this.rules = rules;
         this.fanOut = fanOut;
         this.transport = transport;
         this.detector = detector;
@@ -67,13 +69,18 @@ public final class Gossiper {
         });
     }
 
-    /** A peer's message arrived (its push or its answer to ours); answers with ours. */
+    /**
+     * A peer's message arrived (its push or its answer to ours); answers with ours.
+     *
+     * @throws GossipRefusedException when the message breaks one of the {@link GossipRules}; nothing of it is merged
+     */
     public GossipMessage receive(GossipMessage remote) {
         merge(remote);
         return message();
     }
 
     synchronized void merge(GossipMessage remote) {
+        rules.check(remote);
         membership.merge(remote.ring());
         List<String> peers = peers();
         remote.heartbeats().forEach((node, heartbeat) -> {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 import lab.kvstore.storage.ReplicaStorage;
 import lab.kvstore.version.CausalContext;
+import lab.kvstore.version.ContextClaims;
 import lab.kvstore.version.Dot;
 import lab.kvstore.version.Sibling;
 import lab.kvstore.version.VersionedValue;
@@ -51,7 +52,8 @@ public final class Replica {
         lock.lock();
         try {
             VersionedValue stored = storage.read(partition, key);
-            CausalContext seen = command.context();
+            // A claim far past every dot this replica saw is cut down, so counters never jump towards overflow.
+            CausalContext seen = ContextClaims.bounded(command.context(), stored.context());
             int surviving = stored.siblingsSurviving(seen);
             if (surviving + 1 > maxSiblings) {
                 throw new TooManySiblingsException(surviving + 1, maxSiblings);

@@ -25,6 +25,7 @@ public final class KvNodeProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final Map<String, String> env;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
 
     public KvNodeProcess(String nodeId, int port, Path dataDir, Map<String, String> env) throws IOException {
@@ -84,6 +85,16 @@ public final class KvNodeProcess implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException(nodeId + " survived SIGKILL");
         }
+    }
+
+    /** One request to this node, its answer's body as bytes; {@code headers} as name, value, name, value… */
+    public HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     public URI uri(String path) {

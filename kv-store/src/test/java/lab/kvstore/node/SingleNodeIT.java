@@ -3,8 +3,6 @@ package lab.kvstore.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 class SingleNodeIT {
 
     private static final String TOKEN = "single-node-admin-token-0123456789";
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private KvNodeProcess node;
 
     @BeforeAll
@@ -50,12 +47,7 @@ class SingleNodeIT {
     }
 
     private HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers) throws Exception {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(node.uri(path)).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (headers.length > 0) {
-            builder.headers(headers);
-        }
-        return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return node.send(method, path, body, headers);
     }
 
     private static String text(HttpResponse<byte[]> response) {
