@@ -24,8 +24,9 @@ public final class Loads {
         int apiKeys = Math.max(1, LoadSettings.integer("api-keys", 1));
         String keyPrefix = LoadSettings.text("api-key").orElse("lab-load");
         return http.baseUrls(baseUrls)
-                // The gateway charges each request to its X-Api-Key: by default the whole run is one
-                // client, which meets the edge's limits as one client would; api-keys spreads the users.
+                // The gateway charges a request to its X-Api-Key only if the operator issued that key, else
+                // to the client's address: by default the whole run is one client, which meets the edge's
+                // limits as one client would. Made-up keys (api-keys > 1) all share the address's bucket.
                 .header("X-Api-Key", session -> apiKeys == 1 ? keyPrefix : keyPrefix + "-" + session.userId() % apiKeys)
                 .wsBaseUrls(baseUrls.stream().map(u -> u.replaceFirst("^http", "ws")).toList())
                 .acceptHeader("application/json")

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import lab.platform.problem.CommonProblems;
+import lab.platform.problem.ProblemException;
 import lab.platform.problem.ProblemType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ public class EdgeErrorHandler implements ErrorWebExceptionHandler, Ordered {
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
         String service = serviceOf(exchange);
         return switch (error) {
+            case ProblemException e -> problems.write(exchange, e.type(), e.detail(), e.retryAfterOrNull(), e.properties());
             case NotFoundException e -> problems.write(exchange, GatewayProblems.NO_LIVE_INSTANCE,
                     "no instance of " + service + " passed its last health check", NO_INSTANCE_RETRY_AFTER, Map.of("service", service));
             case ServiceUnavailableException e -> problems.write(exchange, GatewayProblems.CIRCUIT_OPEN,

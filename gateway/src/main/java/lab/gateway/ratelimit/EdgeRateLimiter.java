@@ -2,7 +2,6 @@ package lab.gateway.ratelimit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +20,10 @@ import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
 /**
- * Charges every request to its route's policy through the rate-limiter service, keyed by
- * {@code X-Api-Key} or else the client's address. The limiter's verdict is passed on as it is:
+ * Charges every request to its route's policy through the rate-limiter service's internal API
+ * ({@code /internal/limits/...} with the cluster credential: the edge's own policies are not public),
+ * keyed by an issued {@code X-Api-Key} or else the client's address ({@link EdgeClients}). The
+ * limiter's verdict is passed on as it is:
  * its RateLimit headers on an admitted request, its whole 429 (or its closed-mode 503) on a refused
  * one. When the limiter cannot answer within {@code gateway.rate-limit.timeout} (dead, partitioned,
  * failing), the policy's failure mode decides at the edge: open, closed or local buckets.
@@ -36,15 +37,19 @@ public class EdgeRateLimiter {
     private static final Logger log = LoggerFactory.getLogger(EdgeRateLimiter.class);
 
     private final LimiterNodes limiter;
+    private final EdgeClients clients;
+    private final ClusterSecretHeader secret;
     private final PolicyMirror mirror;
     private final LocalBuckets localBuckets;
     private final ProblemResponses problems;
     private final RateLimitSettings settings;
     private final MeterRegistry meters;
 
-    EdgeRateLimiter(LimiterNodes limiter, PolicyMirror mirror, LocalBuckets localBuckets, ProblemResponses problems,
-                    RateLimitSettings settings, MeterRegistry meters) {
+    EdgeRateLimiter(LimiterNodes limiter, EdgeClients clients, ClusterSecretHeader secret, PolicyMirror mirror,
+                    LocalBuckets localBuckets, ProblemResponses problems, RateLimitSettings settings, MeterRegistry meters) {
         this.limiter = limiter;
+        this.clients = clients;
+        this.secret = secret;
         this.mirror = mirror;
         this.localBuckets = localBuckets;
         this.problems = problems;
@@ -59,10 +64,10 @@ public class EdgeRateLimiter {
                 return problems.write(exchange, GatewayProblems.INVALID_API_KEY, "X-Api-Key must be 1 to "
                         + MAX_KEY_BYTES + " bytes of visible ASCII characters", null, Map.of());
             }
-            String key = apiKey != null ? apiKey : clientAddress(exchange);
-            String path = "/limits/" + UriUtils.encodePathSegment(policy, StandardCharsets.UTF_8) + "/"
+            String key = clients.bucketKey(exchange, apiKey);
+            String path = "/internal/limits/" + UriUtils.encodePathSegment(policy, StandardCharsets.UTF_8) + "/"
                     + UriUtils.encodePathSegment(key, StandardCharsets.UTF_8) + "/acquire";
-            return limiter.call(HttpMethod.POST, path, Map.of(), settings.timeout())
+            return limiter.call(HttpMethod.POST, path, secret.asHeaders(), settings.timeout())
                     .map(answer -> (Object) answer)
                     .onErrorResume(error -> Mono.just(error))
                     .flatMap(outcome -> outcome instanceof LimiterNodes.Answer answer
@@ -86,6 +91,9 @@ public class EdgeRateLimiter {
         }
         if (answer.status() == 404) {
             log.warn("The rate-limiter does not know policy '{}'; create it with PUT /admin/policies/{} on a limiter node", policy, policy);
+        }
+        if (answer.status() == 401 || answer.status() == 403) {
+            log.warn("The rate-limiter refused the gateway's cluster credential ({}): is CLUSTER_SECRET the same on both?", answer.status());
         }
         return onUnreachable(exchange, chain, policy, key, "the limiter answered " + answer.status());
     }
@@ -162,10 +170,5 @@ public class EdgeRateLimiter {
             return false;
         }
         return key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-    }
-
-    private static String clientAddress(ServerWebExchange exchange) {
-        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
     }
 }

@@ -42,8 +42,27 @@ class RateLimitConfiguration {
     }
 
     @Bean
-    EdgeRateLimiter edgeRateLimiter(LimiterNodes limiter, PolicyMirror mirror, ProblemResponses problems,
-                                    RateLimitSettings settings, MeterRegistry meters) {
-        return new EdgeRateLimiter(limiter, mirror, new LocalBuckets(settings.localMaxKeys(), System::nanoTime), problems, settings, meters);
+    ClusterSecretHeader clusterSecretHeader(@Value("${lab.cluster.secret:${CLUSTER_SECRET:}}") String secret) {
+        return ClusterSecretHeader.of(secret);
+    }
+
+    @Bean
+    IssuedKeys issuedKeys(LimiterNodes limiter, ClusterSecretHeader secret, JsonMapper json, RateLimitSettings settings,
+                          MeterRegistry meters) {
+        return new IssuedKeys(limiter, secret, json, settings.policyRefresh(), settings.timeout().multipliedBy(3), meters);
+    }
+
+    @Bean
+    ApiKeysController apiKeysController(LimiterNodes limiter, ClusterSecretHeader secret, IssuedKeys issued,
+                                        RateLimitSettings settings) {
+        return new ApiKeysController(limiter, secret, issued, settings.timeout().multipliedBy(3));
+    }
+
+    @Bean
+    EdgeRateLimiter edgeRateLimiter(LimiterNodes limiter, ClusterSecretHeader secret, IssuedKeys issued, PolicyMirror mirror,
+                                    ProblemResponses problems, RateLimitSettings settings, MeterRegistry meters) {
+        EdgeClients clients = new EdgeClients(ClientAddresses.trusting(settings.trustedProxies()), issued);
+        return new EdgeRateLimiter(limiter, clients, secret, mirror, new LocalBuckets(settings.localMaxKeys(), System::nanoTime),
+                problems, settings, meters);
     }
 }

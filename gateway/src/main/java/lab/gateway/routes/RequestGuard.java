@@ -15,7 +15,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Refuses what must never reach a service through the edge. {@code /admin/**} and {@code /internal/**}
- * are 404 (they are not routed; saying so explicitly also covers {@code /Admin} and friends). Paths a
+ * are 404 (they are not routed; saying so explicitly also covers {@code /Admin}, {@code /%61dmin},
+ * {@code //admin} and friends: the check is made on the decoded path with repeated slashes collapsed,
+ * case-insensitively). The one exception is the gateway's own operator API ({@code /admin/api-keys}),
+ * answered by the gateway itself and only under its plain spelling. Paths a
  * service's web server would normalize into something else ({@code /ids/../admin/faults},
  * {@code %2e%2e}, {@code %2f}, {@code ;} parameters, backslashes) are 400: the route is chosen on the
  * raw path, so the raw path must be the path the service sees. A declared body over the limit is 413.
@@ -79,9 +82,20 @@ public class RequestGuard implements WebFilter, Ordered {
         return null;
     }
 
+    /** The gateway's own operator API, in its only accepted spelling; never routed to a service. */
+    private static final java.util.regex.Pattern OWN_OPERATOR_API = java.util.regex.Pattern.compile("/admin/api-keys(/[0-9a-f]{64})?");
+
+    /**
+     * Whether {@code rawPath} names a service's operator or node-internal API under any spelling. Called
+     * after {@link #pathProblem} accepted the path, so it decodes without error and has no dot segments.
+     */
     static boolean isOperatorPath(String rawPath) {
-        String lower = rawPath.toLowerCase(Locale.ROOT);
-        return lower.equals("/admin") || lower.startsWith("/admin/")
-                || lower.equals("/internal") || lower.startsWith("/internal/");
+        if (OWN_OPERATOR_API.matcher(rawPath).matches()) {
+            return false;
+        }
+        String canonical = URLDecoder.decode(rawPath.replace("+", "%2B"), StandardCharsets.UTF_8)
+                .replaceAll("/{2,}", "/").toLowerCase(Locale.ROOT);
+        return canonical.equals("/admin") || canonical.startsWith("/admin/")
+                || canonical.equals("/internal") || canonical.startsWith("/internal/");
     }
 }

@@ -48,6 +48,8 @@ class GatewayClusterIT {
         cluster = LocalCluster.builder()
                 .service("id-generator").service("rate-limiter").service("gateway")
                 .env("gateway", "GATEWAY_IDGEN_POLICY", "gw-drill")
+                // A node JVM can take over two minutes to start on the shared 2-core machine under load.
+                .readyTimeout(Duration.ofMinutes(5))
                 .start();
         gateway = cluster.url("gateway");
         putDrillPolicy(1_000_000, 100_000, "open");
@@ -155,12 +157,13 @@ class GatewayClusterIT {
     void aLowPolicyAnswers429WithTheLimitersHeaders() {
         putDrillPolicy(3, 0.01, "local");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                Http.get(gateway, decodePath, Map.of("X-Api-Key", "shape-" + System.nanoTime())).headers()
+                Http.get(gateway, decodePath, Map.of()).headers()
                         .firstValue("RateLimit-Policy")).hasValue("\"gw-drill\";q=3;w=300"));
         List<Integer> statuses = new ArrayList<>();
         HttpResponse<String> last = null;
+        String low1 = issueKey();
         for (int i = 0; i < 5; i++) {
-            last = Http.get(gateway, decodePath, Map.of("X-Api-Key", "low-1"));
+            last = Http.get(gateway, decodePath, Map.of("X-Api-Key", low1));
             statuses.add(last.statusCode());
         }
         assertThat(statuses).containsExactly(200, 200, 200, 429, 429);
@@ -169,8 +172,8 @@ class GatewayClusterIT {
         assertThat(last.headers().firstValue("Retry-After")).isPresent();
         assertThat(last.headers().firstValue("X-RateLimit-Mode")).hasValue("global");
         assertThat(last.body()).contains("/problems/quota-exceeded").contains("\"node\":\"ratelimit-");
-        // Another key has its own bucket.
-        assertThat(Http.get(gateway, decodePath, Map.of("X-Api-Key", "low-2")).statusCode()).isEqualTo(200);
+        // Another issued key has its own bucket.
+        assertThat(Http.get(gateway, decodePath, Map.of("X-Api-Key", issueKey())).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -179,15 +182,17 @@ class GatewayClusterIT {
         for (String mode : List.of("open", "closed", "local")) {
             putDrillPolicy(3, 0.01, mode);
             awaitMirrored(mode);
+            String key = issueKey();
             setLimiterFaults("{\"errorRate\":1.0}");
-            assertFailureMode(mode, "error-" + mode);
+            assertFailureMode(mode, key);
             clearLimiterFaults();
         }
         // A limiter that hangs: the decision waits at most gateway.rate-limit.timeout, then the failure mode answers.
         putDrillPolicy(3, 0.01, "closed");
         awaitMirrored("closed");
+        String slow = issueKey();
         setLimiterFaults("{\"latencyMillis\":5000}");
-        assertFailureMode("closed", "slow");
+        assertFailureMode("closed", slow);
         clearLimiterFaults();
     }
 
@@ -196,9 +201,10 @@ class GatewayClusterIT {
     void withTheLimiterKilledTheFailureModeStillAnswersInTime() {
         putDrillPolicy(3, 0.01, "local");
         awaitMirrored("local");
+        String killed = issueKey();
         cluster.kill("ratelimit-1");
         cluster.kill("ratelimit-2");
-        assertFailureMode("local", "killed");
+        assertFailureMode("local", killed);
         // The /limits route itself has no live instance now: a 503 problem that says when to retry.
         HttpResponse<String> limits = Http.get(gateway, "/limits/default/x", Map.of());
         assertThat(limits.statusCode()).isEqualTo(503);
@@ -231,6 +237,10 @@ class GatewayClusterIT {
         }
         answers.forEach(r -> assertThat(r.headers().firstValue("X-RateLimit-Mode")).as(mode).hasValueSatisfying(
                 m -> assertThat(m).isEqualTo(mode)));
+    }
+
+    private static String issueKey() {
+        return Http.issueApiKey(gateway, cluster.adminToken());
     }
 
     private static List<String> ids(String body) {

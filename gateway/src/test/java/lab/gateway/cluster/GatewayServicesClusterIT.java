@@ -174,7 +174,8 @@ class GatewayServicesClusterIT {
             for (int c = 0; c < clients; c++) {
                 int client = c;
                 pool.submit(() -> {
-                    Map<String, String> key = Map.of("X-Api-Key", "kv-load-" + client, "Content-Type", "text/plain");
+                    // An issued key per client: each has its own edge bucket, as before keys had to be issued.
+                    Map<String, String> key = Map.of("X-Api-Key", Http.issueApiKey(gateway, cluster.adminToken()), "Content-Type", "text/plain");
                     for (int i = 0; running.get(); i++) {
                         long start = System.nanoTime();
                         try {

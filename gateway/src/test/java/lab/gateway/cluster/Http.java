@@ -35,6 +35,16 @@ final class Http {
         return send("GET", base.resolve(path), headers, null);
     }
 
+    /** Issues an API key on the gateway's operator API; only an issued key has an edge bucket of its own. */
+    static String issueApiKey(URI gateway, String adminToken) {
+        HttpResponse<String> issued = send("POST", gateway.resolve("/admin/api-keys"), Map.of("Authorization", "Bearer " + adminToken), null);
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("\"apiKey\":\"([A-Za-z0-9_-]+)\"").matcher(issued.body());
+        if (issued.statusCode() != 201 || !key.find()) {
+            throw new IllegalStateException("POST /admin/api-keys answered " + issued.statusCode() + " " + issued.body());
+        }
+        return key.group(1);
+    }
+
     static HttpResponse<String> admin(URI node, String method, String path, String token, String json) {
         return send(method, node.resolve(path), Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json"), json);
     }

@@ -32,7 +32,7 @@ public final class StandInUpstream {
     public static DisposableServer limiter() {
         return HttpServer.create().host("127.0.0.1").port(0)
                 .route(routes -> routes
-                        .post("/limits/{policy}/{key}/acquire", (req, res) -> {
+                        .post("/internal/limits/{policy}/{key}/acquire", (req, res) -> {
                             LIMITER_CALLS.incrementAndGet();
                             return res.header("RateLimit-Policy", "\"" + req.param("policy") + "\";q=100;w=10")
                                     .header("RateLimit", "\"" + req.param("policy") + "\";r=99;t=1")
@@ -40,6 +40,8 @@ public final class StandInUpstream {
                                     .header("Content-Type", "application/json")
                                     .sendString(Mono.just("{\"allowed\":true}"));
                         })
+                        .get("/internal/api-keys", (req, res) -> res.header("Content-Type", "application/json")
+                                .sendString(Mono.just("{\"ids\":[],\"count\":0}")))
                         .get("/admin/policies", (req, res) -> res.header("Content-Type", "application/json")
                                 .sendString(Mono.just("{\"policies\":[{\"name\":\"edge-default\",\"capacity\":100,\"refillPerSecond\":10,\"failureMode\":\"local\"}]}")))
                         .get("/actuator/health/readiness", (req, res) -> res.sendString(Mono.just("{\"status\":\"UP\"}"))))

@@ -2,7 +2,6 @@ package lab.ratelimit.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import lab.platform.problem.ProblemException;
 import lab.platform.problem.ProblemFactory;
 import lab.platform.problem.ProblemType;
@@ -13,6 +12,7 @@ import lab.ratelimit.limiter.Verdict;
 import lab.ratelimit.policy.Policies;
 import lab.ratelimit.policy.Policy;
 import lab.ratelimit.policy.PolicyAdminController;
+import lab.ratelimit.policy.Visibility;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -21,13 +21,16 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /limits/{policy}/{key}/acquire?permits=N} and {@code GET /limits/{policy}/{key}}. */
+/**
+ * {@code POST /limits/{policy}/{key}/acquire?permits=N} and {@code GET /limits/{policy}/{key}} for
+ * {@link Visibility#PUBLIC public} policies, and the same two under {@code /internal/limits} for
+ * every policy. An internal policy is not found on the public API, exactly as a policy that does not
+ * exist: a public caller learns neither that it exists nor its shape.
+ */
 @RestController
-@RequestMapping("/limits")
 public class LimitsController {
 
     static final ProblemType QUOTA_EXCEEDED = new ProblemType("quota-exceeded", HttpStatus.TOO_MANY_REQUESTS, "Quota exceeded");
@@ -49,25 +52,46 @@ public class LimitsController {
         this.problems = problems;
     }
 
-    @PostMapping("/{policy}/{key}/acquire")
+    @PostMapping("/limits/{policy}/{key}/acquire")
     public ResponseEntity<?> acquire(@PathVariable("policy") String policyName, @PathVariable String key,
                                      @RequestParam(defaultValue = "1") long permits, HttpServletRequest request) {
-        Policy policy = resolve(policyName, key, permits);
+        return acquire(resolve(policyName, key, permits, Visibility.PUBLIC), key, permits, request);
+    }
+
+    @GetMapping("/limits/{policy}/{key}")
+    public ResponseEntity<?> peek(@PathVariable("policy") String policyName, @PathVariable String key,
+                                  @RequestParam(defaultValue = "1") long permits, HttpServletRequest request) {
+        return peek(resolve(policyName, key, permits, Visibility.PUBLIC), key, permits, request);
+    }
+
+    @PostMapping("/internal/limits/{policy}/{key}/acquire")
+    public ResponseEntity<?> acquireAny(@PathVariable("policy") String policyName, @PathVariable String key,
+                                        @RequestParam(defaultValue = "1") long permits, HttpServletRequest request) {
+        return acquire(resolve(policyName, key, permits, Visibility.INTERNAL), key, permits, request);
+    }
+
+    @GetMapping("/internal/limits/{policy}/{key}")
+    public ResponseEntity<?> peekAny(@PathVariable("policy") String policyName, @PathVariable String key,
+                                     @RequestParam(defaultValue = "1") long permits, HttpServletRequest request) {
+        return peek(resolve(policyName, key, permits, Visibility.INTERNAL), key, permits, request);
+    }
+
+    private ResponseEntity<?> acquire(Policy policy, String key, long permits, HttpServletRequest request) {
         Verdict verdict = limiter.decide(policy, key, permits, true);
         metrics.record(verdict, permits);
         return answer(verdict, request, true);
     }
 
-    @GetMapping("/{policy}/{key}")
-    public ResponseEntity<?> peek(@PathVariable("policy") String policyName, @PathVariable String key,
-                                  @RequestParam(defaultValue = "1") long permits, HttpServletRequest request) {
-        Policy policy = resolve(policyName, key, permits);
+    private ResponseEntity<?> peek(Policy policy, String key, long permits, HttpServletRequest request) {
         return answer(limiter.decide(policy, key, permits, false), request, false);
     }
 
-    private Policy resolve(String policyName, String key, long permits) {
-        Policy policy = policies.find(policyName).orElseThrow(() -> PolicyAdminController.UNKNOWN_POLICY
-                .exception("no policy named '" + policyName + "'").with("policy", policyName));
+    /** The policy, if {@code audience} may see it ({@code INTERNAL}: every policy), and the key and permits checked. */
+    private Policy resolve(String policyName, String key, long permits, Visibility audience) {
+        Policy policy = policies.find(policyName)
+                .filter(p -> audience == Visibility.INTERNAL || p.isPublic())
+                .orElseThrow(() -> PolicyAdminController.UNKNOWN_POLICY
+                        .exception("no policy named '" + policyName + "'").with("policy", policyName));
         int keyBytes = key.getBytes(StandardCharsets.UTF_8).length;
         if (key.isBlank() || keyBytes > MAX_KEY_BYTES) {
             throw INVALID_KEY.exception("a key must be 1 to " + MAX_KEY_BYTES + " bytes of UTF-8 and not blank, got "
@@ -81,10 +105,20 @@ public class LimitsController {
     }
 
     private ResponseEntity<?> answer(Verdict verdict, HttpServletRequest request, boolean acquiring) {
-        if (verdict.mode() == Mode.CLOSED) {
-            throw LIMITER_UNAVAILABLE.exception("Redis is unavailable and policy '" + verdict.policy().name()
-                    + "' fails closed: no request is admitted until Redis answers again")
-                    .with("mode", Mode.CLOSED.label()).retryAfter(Duration.ofSeconds(1));
+        if (verdict.undecided()) {
+            String detail = verdict.mode() == Mode.CLOSED
+                    ? "Redis is unavailable and policy '" + verdict.policy().name()
+                            + "' fails closed: no request is admitted until Redis answers again"
+                    : "Redis did not confirm the decision in time and may have counted it; policy '" + verdict.policy().name()
+                            + "' admits from this node's local share only while Redis is known to be down, so this request"
+                            + " is refused: retry";
+            ProblemDetail body = problems.create(LIMITER_UNAVAILABLE.exception(detail), request.getRequestURI());
+            body.setProperty("mode", verdict.mode().label());
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, "1");
+            headers.set("X-RateLimit-Mode", verdict.mode().label());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).headers(headers)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
         }
         LimitView view = LimitView.of(verdict);
         HttpHeaders headers = RateLimitHeaders.of(verdict, view);

@@ -34,11 +34,6 @@ public final class LocalBuckets {
         }
     }
 
-    /** Forgets every local bucket, so the next outage starts from full shares rather than stale ones. */
-    public void clear() {
-        slots.invalidateAll();
-    }
-
     public long size() {
         return slots.estimatedSize();
     }

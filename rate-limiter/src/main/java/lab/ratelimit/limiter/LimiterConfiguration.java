@@ -42,18 +42,16 @@ public class LimiterConfiguration {
             CircuitBreaker.StateTransition transition = event.getStateTransition();
             switch (transition.getToState()) {
                 case OPEN, FORCED_OPEN -> log.warn("Redis breaker {}: policies now follow their failure modes "
-                        + "(open admits, closed refuses, local uses in-memory shares of 1/{})", transition, peers.liveNodes());
-                case CLOSED -> {
-                    // The next outage starts from full local shares, not from what an old one left.
-                    local.clear();
-                    log.info("Redis breaker {}: global enforcement resumed", transition);
-                }
+                        + "(open admits, closed refuses, local uses in-memory shares of 1/{})", transition, peers.clusterSize());
+                // The local buckets are kept: one continuous bucket per key is what bounds a node's local
+                // admissions over any interval; emptying them would hand out a fresh burst per outage.
+                case CLOSED -> log.info("Redis breaker {}: global enforcement resumed", transition);
                 default -> log.info("Redis breaker {}", transition);
             }
         });
         return new RateLimiter(
                 (key, config, permits, consume) -> redis.call(deadline, r -> script.decide(r, key, config, permits, consume)),
-                local, peers::liveNodes, () -> breaker.getState() == CircuitBreaker.State.CLOSED);
+                local, peers::clusterSize, () -> breaker.getState() == CircuitBreaker.State.CLOSED);
     }
 
     @Bean

@@ -33,7 +33,7 @@ public final class LimiterMetrics {
     }
 
     public void record(Verdict verdict, long permits) {
-        String outcome = verdict.mode() == Mode.CLOSED ? "unavailable" : verdict.allowed() ? "allowed" : "denied";
+        String outcome = verdict.undecided() ? "unavailable" : verdict.allowed() ? "allowed" : "denied";
         Tags tags = Tags.of("policy", verdict.policy().name(), "outcome", outcome, "mode", verdict.mode().label());
         Counter.builder("ratelimit.decisions").description("Acquire decisions").tags(tags).register(registry).increment();
         Counter.builder("ratelimit.permits").description("Permits asked for in acquire decisions").tags(tags)

@@ -51,6 +51,7 @@ public class LimiterStatusController {
         body.put("node", identity.nodeId());
         body.put("redis", redisView);
         body.put("liveNodes", peers.liveNodes());
+        body.put("localShareOf", limiter.limiterNodes());
         body.put("peers", peers.view());
         body.put("policyVersion", set.version());
         body.put("policySource", set.source());

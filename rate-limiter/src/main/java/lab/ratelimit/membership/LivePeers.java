@@ -13,7 +13,8 @@ import lab.platform.internode.InterNodeRequest;
 import lab.platform.internode.Peer;
 
 /**
- * Which other limiter nodes this node can reach, for the {@code local} mode's share. Each peer's
+ * The limiter nodes of the cluster: how many there are (the divisor of the {@code local} mode's share)
+ * and which of them this node can reach now (for the status view and metrics). Each peer's
  * liveness endpoint is probed directly (not through Redis, which is exactly what may be down);
  * a peer counts as live while its last answer is younger than {@code staleAfter}. Before the
  * first probe every peer counts as live: smaller shares are the safe side.
@@ -49,6 +50,11 @@ public final class LivePeers {
                         lastSeenNanos.put(peer.nodeId(), nanoTime.getAsLong());
                     }
                 }));
+    }
+
+    /** This node plus every configured peer, reachable or not: the divisor of a local share. */
+    public int clusterSize() {
+        return 1 + peers.size();
     }
 
     /** This node plus every peer that counts as live. */

@@ -32,8 +32,8 @@ public class PolicyAdminController {
     static final ProblemType STORE_UNAVAILABLE =
             new ProblemType("policy-store-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Policy store unavailable");
 
-    /** The body of a PUT; every member is required. */
-    public record PolicyRequest(Long capacity, Double refillPerSecond, String failureMode) {
+    /** The body of a PUT; every member but {@code visibility} (default {@code internal}) is required. */
+    public record PolicyRequest(Long capacity, Double refillPerSecond, String failureMode, String visibility) {
     }
 
     private final Policies policies;
@@ -89,6 +89,7 @@ public class PolicyAdminController {
         view.put("capacity", policy.capacity());
         view.put("refillPerSecond", policy.refillPerSecond());
         view.put("failureMode", policy.failureMode().label());
+        view.put("visibility", policy.visibility().label());
         return view;
     }
 
@@ -107,7 +108,8 @@ public class PolicyAdminController {
             throw INVALID_POLICY.exception("missing required member(s): " + String.join(", ", missing)).with("missing", missing);
         }
         try {
-            return new Policy(name, request.capacity(), request.refillPerSecond(), FailureMode.parse(request.failureMode()));
+            return new Policy(name, request.capacity(), request.refillPerSecond(), FailureMode.parse(request.failureMode()),
+                    Visibility.parse(request.visibility()));
         } catch (IllegalArgumentException e) {
             throw INVALID_POLICY.exception(e.getMessage());
         }

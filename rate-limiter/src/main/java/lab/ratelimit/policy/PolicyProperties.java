@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("ratelimit")
 public record PolicyProperties(Map<String, Spec> policies, Long policyRefreshMillis) {
 
-    public record Spec(Long capacity, Double refillPerSecond, String failureMode) {
+    public record Spec(Long capacity, Double refillPerSecond, String failureMode, String visibility) {
     }
 
     public PolicyProperties {
@@ -33,7 +33,7 @@ public record PolicyProperties(Map<String, Spec> policies, Long policyRefreshMil
                     throw new IllegalArgumentException("capacity and refill-per-second are required");
                 }
                 FailureMode mode = spec.failureMode() == null ? FailureMode.LOCAL : FailureMode.parse(spec.failureMode());
-                byName.put(name, new Policy(name, spec.capacity(), spec.refillPerSecond(), mode));
+                byName.put(name, new Policy(name, spec.capacity(), spec.refillPerSecond(), mode, Visibility.parse(spec.visibility())));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("ratelimit.policies." + name + ": " + e.getMessage(), e);
             }

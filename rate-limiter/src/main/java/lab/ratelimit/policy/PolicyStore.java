@@ -105,12 +105,15 @@ public final class PolicyStore {
         body.put("capacity", policy.capacity());
         body.put("refillPerSecond", policy.refillPerSecond());
         body.put("failureMode", policy.failureMode().label());
+        body.put("visibility", policy.visibility().label());
         return json.writeValueAsString(body);
     }
 
     Policy decode(String name, String document) {
         JsonNode node = json.readTree(document);
         return new Policy(name, node.path("capacity").asLong(), node.path("refillPerSecond").asDouble(),
-                FailureMode.parse(node.path("failureMode").asString()));
+                FailureMode.parse(node.path("failureMode").asString()),
+                // A document written before policies had a visibility is internal: nothing becomes public by itself.
+                Visibility.parse(node.hasNonNull("visibility") ? node.get("visibility").asString() : null));
     }
 }

@@ -14,7 +14,8 @@ import java.util.function.Function;
  * Every Redis call of the node goes through here: a circuit breaker that stops asking a Redis
  * that keeps failing (so an outage costs nothing per request instead of a deadline per request),
  * and a hard deadline on each call (so no request waits for Redis longer than that). Both
- * failures become {@link RedisUnavailableException}; the latency of every call is the
+ * failures become {@link RedisUnavailableException}, which says whether the command may still
+ * have run on Redis ({@link Delivery}); the latency of every call is the
  * {@code ratelimit.redis.latency} timer.
  */
 public final class GuardedRedis {
@@ -45,21 +46,26 @@ public final class GuardedRedis {
     public <T> T call(long deadlineMillis, Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command)
             throws RedisUnavailableException {
         if (!breaker.tryAcquirePermission()) {
-            throw new RedisUnavailableException("circuit breaker '" + breaker.getName() + "' is " + breaker.getState(), null);
+            throw new RedisUnavailableException("circuit breaker '" + breaker.getName() + "' is " + breaker.getState(), null,
+                    Delivery.NOT_SENT);
         }
         long start = System.nanoTime();
+        RedisAsyncCommands<String, String> connection;
         try {
-            T value = command.apply(link.async()).toCompletableFuture().get(deadlineMillis, TimeUnit.MILLISECONDS);
+            connection = link.async();
+        } catch (RedisUnavailableException notConnected) {
+            throw failed(start, error, notConnected.getMessage(), notConnected, Delivery.NOT_SENT);
+        }
+        try {
+            T value = command.apply(connection).toCompletableFuture().get(deadlineMillis, TimeUnit.MILLISECONDS);
             long took = System.nanoTime() - start;
             breaker.onSuccess(took, TimeUnit.NANOSECONDS);
             success.record(took, TimeUnit.NANOSECONDS);
             return value;
         } catch (TimeoutException e) {
-            throw failed(start, timeout, "Redis did not answer within " + deadlineMillis + " ms", e);
+            throw failed(start, timeout, "Redis did not answer within " + deadlineMillis + " ms", e, Delivery.UNCONFIRMED);
         } catch (ExecutionException e) {
-            throw failed(start, error, "Redis call failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (RedisUnavailableException e) {
-            throw failed(start, error, e.getMessage(), e);
+            throw failed(start, error, "Redis call failed: " + e.getCause().getMessage(), e.getCause(), Delivery.UNCONFIRMED);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             breaker.releasePermission();
@@ -75,10 +81,10 @@ public final class GuardedRedis {
         return link.isConnected();
     }
 
-    private RedisUnavailableException failed(long start, Timer outcome, String message, Throwable cause) {
+    private RedisUnavailableException failed(long start, Timer outcome, String message, Throwable cause, Delivery delivery) {
         long took = System.nanoTime() - start;
         breaker.onError(took, TimeUnit.NANOSECONDS, cause);
         outcome.record(took, TimeUnit.NANOSECONDS);
-        return new RedisUnavailableException(message, cause);
+        return new RedisUnavailableException(message, cause, delivery);
     }
 }

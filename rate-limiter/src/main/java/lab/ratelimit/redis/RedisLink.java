@@ -103,7 +103,7 @@ public final class RedisLink implements AutoCloseable {
     public RedisAsyncCommands<String, String> async() throws RedisUnavailableException {
         StatefulRedisConnection<String, String> connection = commands.get();
         if (connection == null || !connection.isOpen()) {
-            throw new RedisUnavailableException("not connected to Redis", null);
+            throw new RedisUnavailableException("not connected to Redis", null, Delivery.NOT_SENT);
         }
         return connection.async();
     }

@@ -6,7 +6,19 @@ package lab.ratelimit.redis;
  */
 public final class RedisUnavailableException extends Exception {
 
+    private final Delivery delivery;
+
+    /** A failure after which Redis may have run the command ({@link Delivery#UNCONFIRMED}, the safe assumption). */
     public RedisUnavailableException(String message, Throwable cause) {
+        this(message, cause, Delivery.UNCONFIRMED);
+    }
+
+    public RedisUnavailableException(String message, Throwable cause, Delivery delivery) {
         super(message, cause);
+        this.delivery = delivery;
+    }
+
+    public Delivery delivery() {
+        return delivery;
     }
 }

@@ -59,7 +59,9 @@ if allowed and consume then
   if full_in > 0 then
     -- %.17g and %.0f: Lua's default number-to-string keeps 14 digits, too few for microseconds.
     -- The state expires when the bucket would be full again: a missing key means a full bucket.
-    redis.call('SET', KEYS[1], string.format('%.17g %.0f', tokens, now), 'PX', math.ceil(full_in / 1000) + 1)
+    -- The expiry as digits too: a number passed to redis.call is written with 14 digits, and a bucket
+    -- that takes more than 10^14 ms to fill (capacity 10^9 at 0.001/s) would become "1e+15", which SET refuses.
+    redis.call('SET', KEYS[1], string.format('%.17g %.0f', tokens, now), 'PX', string.format('%.0f', math.ceil(full_in / 1000) + 1))
   else
     redis.call('DEL', KEYS[1])
   end

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import lab.ratelimit.redis.EmbeddedRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -23,11 +24,17 @@ class RateLimiterServiceIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("ratelimit.redis.uri", REDIS::uri);
+        // The HTTP contract, not the deadline (TwoNodesIT tests that): a loaded 2-core machine misses 50 ms with Redis up.
+        registry.add("ratelimit.redis.deadline-millis", () -> 250);
         registry.add("lab.admin.token", () -> TOKEN);
         registry.add("lab.node.id", () -> "ratelimit-1");
         registry.add("ratelimit.policies.api.capacity", () -> 3);
         registry.add("ratelimit.policies.api.refill-per-second", () -> 0.5);
         registry.add("ratelimit.policies.api.failure-mode", () -> "closed");
+        registry.add("ratelimit.policies.api.visibility", () -> "public");
+        registry.add("ratelimit.policies.edge-test.capacity", () -> 2);
+        registry.add("ratelimit.policies.edge-test.refill-per-second", () -> 0.001);
+        registry.add("ratelimit.policies.edge-test.failure-mode", () -> "closed");
     }
 
     @AfterAll
@@ -98,19 +105,19 @@ class RateLimiterServiceIT {
     @Test
     void policiesAreManagedAtRuntimeWithValidation() {
         assertThat(http.get(uri("/admin/policies")).status()).isEqualTo(401);
-        assertProblem(http.admin("PUT", uri("/admin/policies/new"), "{\"capacity\":0,\"refillPerSecond\":1,\"failureMode\":\"open\"}"),
+        assertProblem(http.admin("PUT", uri("/admin/policies/new"), "{\"capacity\":0,\"refillPerSecond\":1,\"failureMode\":\"open\",\"visibility\":\"public\"}"),
                 400, "/problems/invalid-policy");
-        assertProblem(http.admin("PUT", uri("/admin/policies/new"), "{\"capacity\":5,\"failureMode\":\"open\"}"),
+        assertProblem(http.admin("PUT", uri("/admin/policies/new"), "{\"capacity\":5,\"failureMode\":\"open\",\"visibility\":\"public\"}"),
                 400, "/problems/invalid-policy");
         assertProblem(http.admin("PUT", uri("/admin/policies/new"), "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"sideways\"}"),
                 400, "/problems/invalid-policy");
         assertProblem(http.admin("PUT", uri("/admin/policies/new"), "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"open\",\"x\":1}"),
                 400, "/problems/unknown-field");
-        assertProblem(http.admin("PUT", uri("/admin/policies/Bad%20Name"), "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"open\"}"),
+        assertProblem(http.admin("PUT", uri("/admin/policies/Bad%20Name"), "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"open\",\"visibility\":\"public\"}"),
                 400, "/problems/invalid-policy");
         assertProblem(http.post(uri("/limits/new/x/acquire")), 404, "/problems/unknown-policy");
 
-        Http.Answer put = http.admin("PUT", uri("/admin/policies/new"), "{\"capacity\":2,\"refillPerSecond\":0.25,\"failureMode\":\"local\"}");
+        Http.Answer put = http.admin("PUT", uri("/admin/policies/new"), "{\"capacity\":2,\"refillPerSecond\":0.25,\"failureMode\":\"local\",\"visibility\":\"public\"}");
         assertThat(put.status()).isEqualTo(200);
         long version = put.json().get("version").asLong();
         Http.Answer listed = http.admin("GET", uri("/admin/policies"), null);
@@ -138,6 +145,79 @@ class RateLimiterServiceIT {
                 .containsPattern("ratelimit_redis_latency_seconds_bucket\\{[^}]*outcome=\"success\"")
                 .contains("resilience4j_circuitbreaker_state{")
                 .doesNotContain("erin");
+    }
+
+    @Test
+    void anInternalPolicyIsNotFoundOnThePublicApiExactlyAsAMissingOneAndIsServedOnTheInternalApi() {
+        Http.Answer hidden = http.post(uri("/limits/edge-test/k/acquire"));
+        Http.Answer missing = http.post(uri("/limits/no-such-policy/k/acquire"));
+        assertProblem(hidden, 404, "/problems/unknown-policy");
+        assertProblem(missing, 404, "/problems/unknown-policy");
+        assertThat(hidden.json().get("detail").asString().replace("edge-test", "?"))
+                .as("the public API does not tell an internal policy from a missing one")
+                .isEqualTo(missing.json().get("detail").asString().replace("no-such-policy", "?"));
+        assertProblem(http.get(uri("/limits/edge-test/k")), 404, "/problems/unknown-policy");
+
+        assertThat(http.post(uri("/internal/limits/edge-test/k/acquire")).status()).as("nothing was spent publicly").isEqualTo(200);
+        assertThat(http.post(uri("/internal/limits/edge-test/k/acquire")).status()).isEqualTo(200);
+        Http.Answer spent = http.post(uri("/internal/limits/edge-test/k/acquire"));
+        assertThat(spent.status()).isEqualTo(429);
+        assertThat(spent.header("X-RateLimit-Mode")).isEqualTo("global");
+        assertThat(http.get(uri("/internal/limits/edge-test/k")).json().get("remaining").asLong()).isZero();
+
+        Http.Answer published = http.admin("PUT", uri("/admin/policies/pub-test"),
+                "{\"capacity\":2,\"refillPerSecond\":1,\"failureMode\":\"closed\",\"visibility\":\"public\"}");
+        assertThat(published.status()).isEqualTo(200);
+        assertThat(published.json().get("visibility").asString()).isEqualTo("public");
+        assertThat(http.post(uri("/limits/pub-test/k/acquire")).status()).isEqualTo(200);
+        Http.Answer unpublished = http.admin("PUT", uri("/admin/policies/pub-test"),
+                "{\"capacity\":2,\"refillPerSecond\":1,\"failureMode\":\"closed\"}");
+        assertThat(unpublished.json().get("visibility").asString()).as("internal unless said otherwise").isEqualTo("internal");
+        assertProblem(http.post(uri("/limits/pub-test/k/acquire")), 404, "/problems/unknown-policy");
+        assertProblem(http.admin("PUT", uri("/admin/policies/pub-test"),
+                "{\"capacity\":2,\"refillPerSecond\":1,\"failureMode\":\"closed\",\"visibility\":\"everyone\"}"),
+                400, "/problems/invalid-policy");
+        assertThat(http.admin("DELETE", uri("/admin/policies/pub-test"), null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void numbersAtTheirLimitsAreClearProblemsNeverAServerError() {
+        List<String> capacities = List.of("9223372036854775807", "9223372036854775808", "-9223372036854775808", "-1", "0",
+                "1000000001", "1e30", "\"abc\"", "\"\"", "null", "1.5e400");
+        for (String capacity : capacities) {
+            Http.Answer answer = http.admin("PUT", uri("/admin/policies/edge-numbers"),
+                    "{\"capacity\":" + capacity + ",\"refillPerSecond\":1,\"failureMode\":\"open\"}");
+            assertThat(answer.status()).as("capacity " + capacity + ": " + answer.raw().body()).isEqualTo(400);
+            assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        }
+        List<String> rates = List.of("0", "-1", "0.0009", "1e-300", "1000000001", "1e300", "\"NaN\"", "\"Infinity\"", "\"x\"");
+        for (String rate : rates) {
+            Http.Answer answer = http.admin("PUT", uri("/admin/policies/edge-numbers"),
+                    "{\"capacity\":5,\"refillPerSecond\":" + rate + ",\"failureMode\":\"open\"}");
+            assertThat(answer.status()).as("refillPerSecond " + rate + ": " + answer.raw().body()).isEqualTo(400);
+            assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        }
+        assertProblem(http.admin("GET", uri("/admin/policies/edge-numbers"), null), 404, "/problems/unknown-policy");
+        for (String permits : List.of("9223372036854775807", "9223372036854775808", "-9223372036854775808", "1e3", "%20", "0x10", "4")) {
+            Http.Answer answer = http.post(uri("/limits/api/numbers/acquire?permits=" + permits));
+            assertThat(answer.status()).as("permits " + permits + ": " + answer.raw().body()).isEqualTo(400);
+            assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
+        }
+        assertThat(http.get(uri("/limits/api/numbers")).json().get("remaining").asLong()).as("nothing was taken").isEqualTo(3);
+
+        // The extremes that are allowed decide globally, with durations that neither overflow nor break the script.
+        assertThat(http.admin("PUT", uri("/admin/policies/extreme"),
+                "{\"capacity\":1000000000,\"refillPerSecond\":0.001,\"failureMode\":\"closed\",\"visibility\":\"public\"}")
+                .status()).isEqualTo(200);
+        Http.Answer all = http.post(uri("/limits/extreme/k/acquire?permits=1000000000"));
+        assertThat(all.status()).as(all.raw().body()).isEqualTo(200);
+        assertThat(all.json().get("mode").asString()).isEqualTo("global");
+        assertThat(all.json().get("resetSeconds").asLong()).isBetween(1_000_000_000_000L, 1_000_000_000_001L);
+        Http.Answer none = http.post(uri("/limits/extreme/k/acquire"));
+        assertThat(none.status()).isEqualTo(429);
+        assertThat(none.header("Retry-After")).isEqualTo("1000");
+        assertThat(none.json().get("mode").asString()).isEqualTo("global");
+        assertThat(http.admin("DELETE", uri("/admin/policies/extreme"), null).status()).isEqualTo(200);
     }
 
     private static void assertProblem(Http.Answer answer, int status, String type) {

@@ -41,12 +41,15 @@ class TwoNodesIT {
                 Map.entry("ratelimit.policies.o.capacity", 5),
                 Map.entry("ratelimit.policies.o.refill-per-second", 1),
                 Map.entry("ratelimit.policies.o.failure-mode", "open"),
+                Map.entry("ratelimit.policies.o.visibility", "public"),
                 Map.entry("ratelimit.policies.c.capacity", 5),
                 Map.entry("ratelimit.policies.c.refill-per-second", 1),
                 Map.entry("ratelimit.policies.c.failure-mode", "closed"),
+                Map.entry("ratelimit.policies.c.visibility", "public"),
                 Map.entry("ratelimit.policies.l.capacity", 10),
                 Map.entry("ratelimit.policies.l.refill-per-second", 0.5),
-                Map.entry("ratelimit.policies.l.failure-mode", "local"));
+                Map.entry("ratelimit.policies.l.failure-mode", "local"),
+                Map.entry("ratelimit.policies.l.visibility", "public"));
         Map<String, Object> first = new java.util.HashMap<>(common);
         first.put("ratelimit.policy-refresh-millis", 1000);
         node1 = new InJvmNode("ratelimit-1", port1, first);
@@ -88,7 +91,7 @@ class TwoNodesIT {
     void aPolicyChangeOnOneNodeReachesTheOtherThroughPubSubAndAMissedOneThroughTheRefresh() {
         long start = System.nanoTime();
         assertThat(http.admin("PUT", node1.uri("/admin/policies/burst"),
-                "{\"capacity\":7,\"refillPerSecond\":2,\"failureMode\":\"open\"}").status()).isEqualTo(200);
+                "{\"capacity\":7,\"refillPerSecond\":2,\"failureMode\":\"open\",\"visibility\":\"public\"}").status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
                 .until(() -> http.get(node2.uri("/limits/burst/x")).status() == 200);
         System.out.printf("policy change visible on the other node after %d ms%n", (System.nanoTime() - start) / 1_000_000);
@@ -101,7 +104,7 @@ class TwoNodesIT {
         // A change written without a message (as if the node missed it while reconnecting) arrives by the refresh.
         try (RedisClient client = RedisClient.create(redis.uri());
              StatefulRedisConnection<String, String> connection = client.connect()) {
-            connection.sync().hset(PolicyStore.HASH, "quiet", "{\"capacity\":3,\"refillPerSecond\":1,\"failureMode\":\"closed\"}");
+            connection.sync().hset(PolicyStore.HASH, "quiet", "{\"capacity\":3,\"refillPerSecond\":1,\"failureMode\":\"closed\",\"visibility\":\"public\"}");
             connection.sync().incr(PolicyStore.VERSION);
         }
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
@@ -111,7 +114,7 @@ class TwoNodesIT {
     @Test
     void redisDownThenHungThenBack() throws Exception {
         assertThat(http.admin("PUT", node1.uri("/admin/policies/runtime"),
-                "{\"capacity\":4,\"refillPerSecond\":1,\"failureMode\":\"local\"}").status()).isEqualTo(200);
+                "{\"capacity\":4,\"refillPerSecond\":1,\"failureMode\":\"local\",\"visibility\":\"public\"}").status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(5)).until(() -> http.get(node2.uri("/limits/runtime/x")).status() == 200);
         assertThat(http.post(node1.uri("/limits/l/warm/acquire")).header("X-RateLimit-Mode")).isEqualTo("global");
 
@@ -155,7 +158,7 @@ class TwoNodesIT {
                 .allSatisfy(n -> assertThat(n).isLessThan(Duration.ofMillis(1000).toNanos()));
 
         Http.Answer refused = http.admin("PUT", node1.uri("/admin/policies/l"),
-                "{\"capacity\":99,\"refillPerSecond\":1,\"failureMode\":\"local\"}");
+                "{\"capacity\":99,\"refillPerSecond\":1,\"failureMode\":\"local\",\"visibility\":\"public\"}");
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.json().get("type").asString()).isEqualTo("/problems/policy-store-unavailable");
         assertThat(http.get(node1.uri("/limits/l/x")).json().get("limit").asLong()).as("nothing changed").isEqualTo(10);

@@ -33,13 +33,4 @@ class LocalBucketsTest {
         Decision afterJoin = buckets.decide("p:a", new BucketConfig(12, 1).share(3), 1, true);
         assertThat(afterJoin.tokensLeft()).isEqualTo(3.0);
     }
-
-    @Test
-    void clearForgetsEverything() {
-        BucketConfig config = new BucketConfig(1, 1);
-        buckets.decide("p:a", config, 1, true);
-        assertThat(buckets.decide("p:a", config, 1, true).allowed()).isFalse();
-        buckets.clear();
-        assertThat(buckets.decide("p:a", config, 1, true).allowed()).isTrue();
-    }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import lab.cluster.LocalCluster;
 import lab.ratelimit.api.Http;
+import lab.ratelimit.cluster.LimiterHammer.Call;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,12 +28,7 @@ class TwoLimiterNodesClusterIT {
     static URI node1;
     static URI node2;
 
-    /** One request as the client saw it; the decision happened between sent and answered. */
-    record Call(int node, long sentNanos, long answeredNanos, int status, String mode) {
-        long tookNanos() {
-            return answeredNanos - sentNanos;
-        }
-    }
+    static LimiterHammer hammer;
 
     @BeforeAll
     static void start() throws InterruptedException {
@@ -46,15 +42,8 @@ class TwoLimiterNodesClusterIT {
         http = new Http(cluster.adminToken());
         node1 = cluster.url("ratelimit-1");
         node2 = cluster.url("ratelimit-2");
-        // Both JVMs take their first few thousand decisions on a policy of their own before any
-        // history is recorded: in a node's first seconds class loading and the JIT can stall one
-        // decision past even 250 ms (fresh-clone CI saw a 503 so, Redis up), and cold start is not
-        // what these tests are about.
-        putPolicy("warmup", "{\"capacity\":1000000,\"refillPerSecond\":100000,\"failureMode\":\"open\"}");
-        List<Call> warmup = Collections.synchronizedList(new ArrayList<>());
-        for (Thread thread : startHammer("/limits/warmup/k/acquire", 2, () -> warmup.size() >= 4000, warmup)) {
-            thread.join(60_000);
-        }
+        hammer = new LimiterHammer(http, node1, node2);
+        hammer.warmUp();
     }
 
     @AfterAll
@@ -65,18 +54,16 @@ class TwoLimiterNodesClusterIT {
     }
 
     private static void putPolicy(String name, String json) {
-        assertThat(http.admin("PUT", node1.resolve("/admin/policies/" + name), json).status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> http.get(node2.resolve("/limits/" + name + "/probe")).status() == 200);
+        hammer.putPolicy(name, json);
     }
 
     @Test
     void twoNodesOnOneHotKeyNeverAdmitMoreThanCapacityPlusRateTimesElapsed() throws Exception {
-        putPolicy("hammer", "{\"capacity\":20,\"refillPerSecond\":50,\"failureMode\":\"closed\"}");
+        putPolicy("hammer", "{\"capacity\":20,\"refillPerSecond\":50,\"failureMode\":\"closed\",\"visibility\":\"public\"}");
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
         long runUntil = start + Duration.ofSeconds(6).toNanos();
-        List<Thread> threads = startHammer("/limits/hammer/hot/acquire", 4, () -> System.nanoTime() > runUntil, calls);
+        List<Thread> threads = hammer.start("/limits/hammer/hot/acquire", 4, () -> System.nanoTime() > runUntil, calls);
         for (Thread thread : threads) {
             thread.join(30_000);
         }
@@ -103,13 +90,13 @@ class TwoLimiterNodesClusterIT {
 
     @Test
     void redisKilledMidRunEachModeBehavesLatencyStaysBoundedAndNodesReturnToGlobal() throws Exception {
-        putPolicy("kopen", "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"open\"}");
-        putPolicy("kclosed", "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"closed\"}");
-        putPolicy("klocal", "{\"capacity\":20,\"refillPerSecond\":10,\"failureMode\":\"local\"}");
+        putPolicy("kopen", "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"open\",\"visibility\":\"public\"}");
+        putPolicy("kclosed", "{\"capacity\":5,\"refillPerSecond\":1,\"failureMode\":\"closed\",\"visibility\":\"public\"}");
+        putPolicy("klocal", "{\"capacity\":20,\"refillPerSecond\":10,\"failureMode\":\"local\",\"visibility\":\"public\"}");
 
         AtomicBoolean stop = new AtomicBoolean();
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = startHammer("/limits/klocal/hot/acquire", 2, stop::get, calls);
+        List<Thread> threads = hammer.start("/limits/klocal/hot/acquire", 2, stop::get, calls);
         awaitCalls(calls, "global", 100);
 
         cluster.kill("redis");
@@ -124,7 +111,7 @@ class TwoLimiterNodesClusterIT {
             assertThat(closed.status()).isEqualTo(503);
             assertThat(closed.json().get("type").asString()).isEqualTo("/problems/limiter-unavailable");
             assertThat(http.admin("PUT", node.resolve("/admin/policies/klocal"),
-                    "{\"capacity\":99,\"refillPerSecond\":1,\"failureMode\":\"local\"}").status())
+                    "{\"capacity\":99,\"refillPerSecond\":1,\"failureMode\":\"local\",\"visibility\":\"public\"}").status())
                     .as("no policy change without the store").isEqualTo(503);
         }
         awaitCalls(calls, "local", 200);
@@ -145,7 +132,11 @@ class TwoLimiterNodesClusterIT {
 
         assertThat(calls).as("no decision waits on a dead Redis: every answer within 1 s")
                 .allSatisfy(c -> assertThat(c.tookNanos()).isLessThan(Duration.ofSeconds(1).toNanos()));
-        assertThat(calls).as("every answer is a decision").allSatisfy(c -> assertThat(c.status()).isIn(200, 429));
+        // A call whose Redis deadline ran out before the breaker opened may have been counted by Redis:
+        // it is refused (503, mode local), never admitted from the local share.
+        assertThat(calls).as("every answer is a decision, or a refusal that says it was made locally")
+                .allSatisfy(c -> assertThat(c.status() == 200 || c.status() == 429 || c.status() == 503 && "local".equals(c.mode()))
+                        .as("%s", c).isTrue());
         // Local mode: each node enforces half of 20 + 10/s over the time it spent in local mode.
         double outageSeconds = (global - killed) / 1e9;
         for (int node : new int[] {1, 2}) {
@@ -170,22 +161,5 @@ class TwoLimiterNodesClusterIT {
                 return calls.stream().filter(c -> mode.equals(c.mode())).count() >= count;
             }
         });
-    }
-
-    /** Hammers {@code path} from {@code threadsPerNode} threads on each node until {@code stop} says so. */
-    private static List<Thread> startHammer(String path, int threadsPerNode, java.util.function.BooleanSupplier stop, List<Call> calls) {
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < threadsPerNode * 2; t++) {
-            int node = t % 2 + 1;
-            URI target = (node == 1 ? node1 : node2).resolve(path);
-            threads.add(Thread.ofPlatform().start(() -> {
-                while (!stop.getAsBoolean()) {
-                    long sent = System.nanoTime();
-                    Http.Answer answer = http.post(target);
-                    calls.add(new Call(node, sent, System.nanoTime(), answer.status(), answer.header("X-RateLimit-Mode")));
-                }
-            }));
-        }
-        return threads;
     }
 }

@@ -11,6 +11,7 @@ import lab.ratelimit.bucket.LocalBuckets;
 import lab.ratelimit.bucket.TokenBucket;
 import lab.ratelimit.policy.FailureMode;
 import lab.ratelimit.policy.Policy;
+import lab.ratelimit.redis.Delivery;
 import lab.ratelimit.redis.RedisUnavailableException;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +23,12 @@ class RateLimiterTest {
 
     private final AtomicBoolean storeUp = new AtomicBoolean(true);
     private final AtomicInteger liveNodes = new AtomicInteger(2);
+    private final java.util.concurrent.atomic.AtomicReference<Delivery> delivery = new java.util.concurrent.atomic.AtomicReference<>(Delivery.NOT_SENT);
     private final java.util.Map<String, BucketState> shared = new java.util.HashMap<>();
     private final RateLimiter limiter = new RateLimiter(
             (key, config, permits, consume) -> {
                 if (!storeUp.get()) {
-                    throw new RedisUnavailableException("store switched off by the test", null);
+                    throw new RedisUnavailableException("store switched off by the test", null, delivery.get());
                 }
                 TokenBucket.Outcome outcome = TokenBucket.decide(config, shared.get(key), permits, consume, 0);
                 if (consume) {
@@ -64,7 +66,7 @@ class RateLimiterTest {
     }
 
     @Test
-    void localModeAdmitsTheShareOfTheLiveNodes() {
+    void localModeAdmitsTheShareOfTheConfiguredNodes() {
         storeUp.set(false);
         Policy policy = new Policy("l", 10, 1, FailureMode.LOCAL);
         int admitted = 0;
@@ -73,12 +75,32 @@ class RateLimiterTest {
             assertThat(verdict.mode()).isEqualTo(Mode.LOCAL);
             admitted += verdict.allowed() ? 1 : 0;
         }
-        assertThat(admitted).as("half of 10 with two live nodes").isEqualTo(5);
+        assertThat(admitted).as("half of 10 with two nodes").isEqualTo(5);
 
         liveNodes.set(5);
         Verdict other = limiter.decide(policy, "other", 2, true);
         assertThat(other.allowed()).isTrue();
         assertThat(limiter.decide(policy, "other", 1, true).allowed()).as("a fifth of 10 is 2").isFalse();
+    }
+
+    @Test
+    void aDecisionRedisMayHaveCountedIsNeverAdmittedFromTheLocalShare() {
+        Policy policy = new Policy("u", 10, 1, FailureMode.LOCAL);
+        storeUp.set(false);
+        delivery.set(Delivery.UNCONFIRMED);
+        for (int i = 0; i < 20; i++) {
+            Verdict verdict = limiter.decide(policy, "k", 1, true);
+            assertThat(verdict.mode()).as("decided by this node, and it says so").isEqualTo(Mode.LOCAL);
+            assertThat(verdict.undecided()).isTrue();
+            assertThat(verdict.allowed()).isFalse();
+        }
+        assertThat(limiter.decide(policy, "k", 1, false).allowed()).as("a look takes nothing anywhere: answered locally").isTrue();
+        delivery.set(Delivery.NOT_SENT);
+        int admitted = 0;
+        for (int i = 0; i < 20; i++) {
+            admitted += limiter.decide(policy, "k", 1, true).allowed() ? 1 : 0;
+        }
+        assertThat(admitted).as("the local share was untouched by the unconfirmed calls").isEqualTo(5);
     }
 
     @Test
