@@ -12,6 +12,7 @@ import lab.mq.fanout.FanOutMetrics;
 import lab.mq.fanout.FanOutSettings;
 import lab.mq.history.MessageStore;
 import lab.mq.history.Materializer;
+import lab.mq.log.KafkaReachability;
 import lab.mq.log.KafkaSettings;
 import lab.mq.log.MessageLog;
 import lab.mq.publish.KafkaPublishLog;
@@ -129,12 +130,20 @@ class MessageQueueConfiguration {
         return new Publisher(ids, log, pending, clock, identity.nodeId(), settings, new PublishMetrics(meters));
     }
 
+    /** Asked by the readiness probe (every 2 s from the gateway): a deadline well inside the probe's own. */
+    @Bean(destroyMethod = "close")
+    KafkaReachability kafkaReachability(KafkaSettings kafka) {
+        return new KafkaReachability(kafka, Duration.ofMillis(1000), Duration.ofMillis(1500));
+    }
+
     @Bean
-    HealthIndicator messageLogHealthIndicator(MessageLog log, SequencerStallDetector stalls) {
+    HealthIndicator messageLogHealthIndicator(MessageLog log, SequencerStallDetector stalls, KafkaReachability kafka) {
         return () -> {
             String problem = log.status();
             if (problem == null) {
-                return Health.up().build();
+                String unreachable = kafka.problem();
+                // Brokers away: publishes would fail, so not ready; waiting is the cure, so not down.
+                return unreachable == null ? Health.up().build() : Health.outOfService().withDetail("reason", unreachable).build();
             }
             // A stalled sequencer is a failure to act on (it does not heal by waiting), not a node still starting.
             return stalls.problem() != null ? Health.down().withDetail("reason", problem).build()

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -25,7 +26,7 @@ final class DatabaseCreator {
     private DatabaseCreator() {
     }
 
-    static void ensureExists(String jdbcUrl, String user, String password, Duration waitForServer) {
+    static void ensureExists(String jdbcUrl, String user, String password, DatabaseTimeouts timeouts, Duration waitForServer) {
         Matcher m = URL.matcher(jdbcUrl);
         if (!m.matches()) {
             throw new IllegalArgumentException("expected jdbc:postgresql://host:port/database, got " + jdbcUrl);
@@ -34,7 +35,10 @@ final class DatabaseCreator {
         String maintenanceUrl = m.group(1) + "postgres" + (m.group(3) == null ? "" : m.group(3));
         long deadline = System.nanoTime() + waitForServer.toNanos();
         while (true) {
-            try (Connection c = DriverManager.getConnection(maintenanceUrl, user, password)) {
+            Properties login = timeouts.driverProperties();
+            login.setProperty("user", user);
+            login.setProperty("password", password);
+            try (Connection c = DriverManager.getConnection(maintenanceUrl, login)) {
                 create(c, database);
                 return;
             } catch (SQLException e) {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import javax.sql.DataSource;
 import lab.payments.idempotency.IdempotencyKeys;
 import lab.payments.intent.OperationFinisher;
 import lab.payments.intent.OperationStore;
@@ -38,18 +39,26 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class PaymentsConfiguration {
 
+    @Bean
+    DatabaseTimeouts databaseTimeouts(@Value("${spring.datasource.hikari.connection-timeout:3000}") long poolMillis,
+                                      @Value("${payments.db.connect-timeout-millis}") long connectMillis,
+                                      @Value("${payments.db.statement-timeout-millis}") long statementMillis,
+                                      @Value("${payments.db.socket-timeout-millis}") long socketMillis) {
+        return new DatabaseTimeouts(Duration.ofMillis(poolMillis), Duration.ofMillis(connectMillis), Duration.ofMillis(statementMillis),
+                Duration.ofMillis(socketMillis));
+    }
+
     @Bean(destroyMethod = "close")
     HikariDataSource dataSource(@Value("${spring.datasource.url}") String url, @Value("${spring.datasource.username}") String user,
                                 @Value("${spring.datasource.password}") String password,
-                                @Value("${spring.datasource.hikari.maximum-pool-size:16}") int poolSize,
-                                @Value("${spring.datasource.hikari.connection-timeout:3000}") long connectionTimeoutMillis) {
-        DatabaseCreator.ensureExists(url, user, password, Duration.ofSeconds(60));
+                                @Value("${spring.datasource.hikari.maximum-pool-size:16}") int poolSize, DatabaseTimeouts timeouts) {
+        DatabaseCreator.ensureExists(url, user, password, timeouts, Duration.ofSeconds(60));
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
-        config.setConnectionTimeout(connectionTimeoutMillis);
+        timeouts.applyTo(config);
         config.setPoolName("payments");
         return new HikariDataSource(config);
     }
@@ -133,8 +142,8 @@ class PaymentsConfiguration {
     }
 
     @Bean
-    LedgerVerifier ledgerVerifier(JdbcClient jdbc, TransactionTemplate tx, ProcessorClient processor,
+    LedgerVerifier ledgerVerifier(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, ProcessorClient processor,
                                   @Value("${payments.reconciliation.stuck-after-millis}") long stuckAfterMillis) {
-        return new LedgerVerifier(jdbc, tx, processor, stuckAfterMillis);
+        return new LedgerVerifier(jdbc, dataSource, tx, processor, stuckAfterMillis);
     }
 }

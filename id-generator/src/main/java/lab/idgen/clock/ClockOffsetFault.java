@@ -38,7 +38,8 @@ public final class ClockOffsetFault implements FaultExtension<Long> {
 
     @Override
     public void validate(Long value) {
-        if (Math.abs(value) > MAX_OFFSET_MILLIS) {
+        // Not Math.abs: |Long.MIN_VALUE| is Long.MIN_VALUE, which would pass a bound check on the absolute value.
+        if (value < -MAX_OFFSET_MILLIS || value > MAX_OFFSET_MILLIS) {
             throw new IllegalArgumentException("clockOffsetMillis must be between -" + MAX_OFFSET_MILLIS + " and "
                     + MAX_OFFSET_MILLIS + " (a week), got " + value);
         }

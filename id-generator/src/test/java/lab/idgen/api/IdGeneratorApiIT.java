@@ -173,15 +173,17 @@ class IdGeneratorApiIT {
 
     @Test
     void countOutsideOneToTenThousandIsABadRequest() throws Exception {
-        for (String count : new String[] {"0", "10001", "-3"}) {
+        for (String count : new String[] {"0", "10001", "-3", "2147483647", "-2147483648"}) {
             HttpResponse<String> response = post("/ids?count=" + count);
             assertThat(response.statusCode()).isEqualTo(400);
             assertThat(json(response).get("type").asString()).isEqualTo("/problems/invalid-parameter");
             assertThat(json(response).get("detail").asString()).contains("between 1 and 10000");
         }
-        HttpResponse<String> notANumber = post("/ids?count=lots");
-        assertThat(notANumber.statusCode()).isEqualTo(400);
-        assertThat(json(notANumber).get("type").asString()).isEqualTo("/problems/invalid-parameter");
+        for (String count : new String[] {"lots", "9223372036854775807", "-9223372036854775808", "99999999999999999999", "1e3", "%20"}) {
+            HttpResponse<String> notACount = post("/ids?count=" + count);
+            assertThat(notACount.statusCode()).as(count).isEqualTo(400);
+            assertThat(json(notACount).get("type").asString()).isEqualTo("/problems/invalid-parameter");
+        }
         HttpResponse<String> badFormat = post("/ids?format=guid");
         assertThat(badFormat.statusCode()).isEqualTo(400);
         assertThat(json(badFormat).get("detail").asString()).contains("snowflake, uuidv7 or ulid");
@@ -307,6 +309,13 @@ class IdGeneratorApiIT {
         assertThat(json(tooBig).get("field").asString()).isEqualTo("clockOffsetMillis");
         HttpResponse<String> notANumber = setFault("{\"clockOffsetMillis\":\"soon\"}");
         assertThat(notANumber.statusCode()).isEqualTo(400);
+        // At the limits of a long: refused, never added to the clock (where they would wrap).
+        for (String offset : new String[] {"9223372036854775807", "-9223372036854775808", "9223372036854775808", "-604800001"}) {
+            HttpResponse<String> extreme = setFault("{\"clockOffsetMillis\":" + offset + "}");
+            assertThat(extreme.statusCode()).as(offset).isEqualTo(400);
+            assertThat(extreme.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("problem+json"));
+        }
+        assertThat(json(send(admin("/admin/lease").GET())).get("clock").get("offsetMillis").asLong()).as("no refused offset was applied").isZero();
         HttpResponse<String> combined = setFault("{\"clockOffsetMillis\":1500,\"latencyMillis\":1}");
         assertThat(combined.statusCode()).isEqualTo(200);
         assertThat(json(combined).get("active").toString()).contains("clock-offset").contains("latency");

@@ -41,16 +41,25 @@ public final class ResumePoints {
                 .retryAfter(Duration.ofSeconds(1));
     }
 
-    /** A sequence number from a header or parameter: a non-negative decimal. */
+    /**
+     * The largest sequence number a client may name: 2^53 - 1, the largest integer a JavaScript
+     * client holds exactly (a million messages a second reach it in 285 years). Anything above is
+     * refused rather than wrapped when the service counts on from it ({@code afterSeq + 1}).
+     */
+    public static final long MAX_SEQ = (1L << 53) - 1;
+
+    /** A sequence number from a header, parameter or WebSocket frame: a decimal from 0 to {@link #MAX_SEQ}. */
     public static long parseSeq(String value, String what) {
         try {
             long seq = Long.parseLong(value.strip());
-            if (seq >= 0) {
+            if (seq >= 0 && seq <= MAX_SEQ) {
                 return seq;
             }
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw INVALID_RESUME_POINT.exception(what + " must be a sequence number (0 or more), got '" + value + "'");
+        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        throw INVALID_RESUME_POINT.exception(what + " must be a sequence number from 0 to " + MAX_SEQ + ", got '" + shown + "'")
+                .with("parameter", what);
     }
 }

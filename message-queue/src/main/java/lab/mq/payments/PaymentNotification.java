@@ -2,6 +2,7 @@ package lab.mq.payments;
 
 import java.util.Optional;
 import lab.mq.message.ChannelName;
+import lab.mq.publish.ReservedChannels;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,7 +37,7 @@ public record PaymentNotification(String channel, String idempotencyKey, String 
         if (eventId == null || merchant == null) {
             return Optional.empty();
         }
-        String channel = "merchant-" + merchant;
+        String channel = ReservedChannels.MERCHANT_PREFIX + merchant;
         String key = "payments-event-" + eventId;
         String text = JSON.writeValueAsString(event);
         if (!ChannelName.isValid(channel) || key.length() > 200 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)

@@ -2,6 +2,7 @@ package lab.mq.publish;
 
 import static org.springframework.http.HttpStatus.BAD_REQUEST;
 import static org.springframework.http.HttpStatus.CONTENT_TOO_LARGE;
+import static org.springframework.http.HttpStatus.FORBIDDEN;
 import static org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE;
 import static org.springframework.http.HttpStatus.UNPROCESSABLE_CONTENT;
 
@@ -11,6 +12,8 @@ import lab.platform.problem.ProblemType;
 public final class PublishProblems {
 
     public static final ProblemType INVALID_CHANNEL = new ProblemType("invalid-channel", BAD_REQUEST, "Invalid channel name");
+    public static final ProblemType RESERVED_CHANNEL =
+            new ProblemType("reserved-channel", FORBIDDEN, "Channel written only by the system");
     public static final ProblemType INVALID_MESSAGE = new ProblemType("invalid-message", BAD_REQUEST, "Invalid message");
     public static final ProblemType MESSAGE_TOO_LARGE = new ProblemType("message-too-large", CONTENT_TOO_LARGE, "Message too large");
     public static final ProblemType INVALID_IDEMPOTENCY_KEY =

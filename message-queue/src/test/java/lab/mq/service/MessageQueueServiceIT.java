@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +12,8 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import lab.cluster.infra.Infrastructure;
-import lab.mq.MessageQueueApplication;
-import lab.mq.support.FakeIdGenerator;
 import lab.mq.support.Http;
+import lab.mq.support.SingleNode;
 import lab.mq.support.SseClient;
 import lab.mq.support.WsClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,48 +23,26 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /** One node against a real Kafka broker process: the HTTP, SSE and WebSocket contracts end to end. */
 class MessageQueueServiceIT {
 
+    private static SingleNode started;
     private static Infrastructure infra;
-    private static FakeIdGenerator idgen;
-    private static ConfigurableApplicationContext app;
     private static URI node;
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createDirectories(Path.of("target", "it", "service-" + System.currentTimeMillis()));
-        infra = Infrastructure.builder(dir.resolve("infra")).kafka(1).start();
-        idgen = new FakeIdGenerator();
-        // Command-line arguments: they win over application.yml (builder properties would not).
-        app = new SpringApplicationBuilder(MessageQueueApplication.class).run(
-                "--server.port=0",
-                "--lab.node.id=mq-9",
-                "--mq.kafka.bootstrap=" + infra.kafkaBootstrapServers(),
-                "--mq.kafka.partitions=4",
-                "--mq.ids.urls=" + idgen.peers(),
-                "--mq.store.dir=" + dir.resolve("node").toAbsolutePath(),
-                "--mq.fanout.send-queue-capacity=16");
-        node = URI.create("http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort());
-        await().atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
-                .until(() -> Http.get(node.resolve("/actuator/health/readiness")).status() == 200);
+        started = SingleNode.start("service", "mq-9", "--mq.kafka.partitions=4", "--mq.fanout.send-queue-capacity=16");
+        infra = started.infra;
+        node = started.node;
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.close();
-        }
-        if (idgen != null) {
-            idgen.close();
-        }
-        if (infra != null) {
-            infra.close();
+        if (started != null) {
+            started.close();
         }
     }
 
@@ -106,6 +81,67 @@ class MessageQueueServiceIT {
         assertProblem(Http.get(node.resolve("/channels/bad-1/messages?after=123")), 404, "/problems/unknown-message");
         // A valid publish afterwards is number 1: none of the above reached the log.
         assertThat(Http.publish(node, "bad-1", "ann", "ok", null).body().get("seq").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void resumePointsAndLimitsAtTheEdgeOfALongAreRefusedNotWrapped() throws Exception {
+        assertThat(Http.publish(node, "edge-1", "ann", "one", null).status()).isEqualTo(201);
+        for (String afterSeq : List.of("9223372036854775807", "9223372036854775808", "9007199254740992", "-1", "-9223372036854775808", "1e3", "x")) {
+            assertProblem(Http.get(node.resolve("/channels/edge-1/messages?afterSeq=" + afterSeq)), 400, "/problems/invalid-resume-point");
+            assertProblem(Http.get(node.resolve("/channels/edge-1/stream?afterSeq=" + afterSeq)), 400, "/problems/invalid-resume-point");
+            assertProblem(Http.getWithHeader(node.resolve("/channels/edge-1/stream"), "Last-Event-ID", afterSeq), 400,
+                    "/problems/invalid-resume-point");
+        }
+        for (String limit : List.of("9223372036854775807", "2147483648", "-2147483648", "1001", "-1", "lots")) {
+            assertProblem(Http.get(node.resolve("/channels/edge-1/messages?limit=" + limit)), 400, "/problems/invalid-parameter");
+        }
+        // The largest resume point a client may name is served (nothing after it yet), not refused.
+        Http.Answer atTheBound = Http.get(node.resolve("/channels/edge-1/messages?afterSeq=9007199254740991"));
+        assertThat(atTheBound.status()).as(atTheBound.raw().body()).isEqualTo(200);
+        assertThat(atTheBound.body().get("messages").size()).isZero();
+        assertThat(atTheBound.body().has("discontinuity")).isFalse();
+
+        try (WsClient ws = new WsClient(node)) {
+            ws.send("{\"type\":\"subscribe\",\"channel\":\"edge-1\",\"afterSeq\":9223372036854775807}");
+            ws.send("{\"type\":\"subscribe\",\"channel\":\"edge-1\",\"afterSeq\":\"9007199254740992\"}");
+            ws.send("{\"type\":\"subscribe\",\"channel\":\"edge-1\",\"afterSeq\":1e300}");
+            ws.send("{\"type\":\"subscribe\",\"channel\":\"edge-1\",\"afterSeq\":-1}");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> ws.count("problem") == 4);
+            assertThat(ws.count("subscribed")).isZero();
+            ws.send("{\"type\":\"subscribe\",\"channel\":\"edge-1\",\"afterSeq\":0}");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> ws.seqs("edge-1").size() == 1);
+        }
+        assertThat(Http.get(node.resolve("/channels/edge-1/messages")).body().get("headSeq").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void merchantChannelsRefusePublicPublishesAndStillCarryTheirPaymentEvents() {
+        // A public caller tries to post into a merchant's channel, and to take the key the bridge will use for event e-90.
+        for (String channel : List.of("merchant-90", "MERCHANT-90", "Merchant-90")) {
+            Http.Answer refused = Http.publish(node, channel, "payments", "{\"eventId\":\"e-90\",\"type\":\"payment.captured\"}",
+                    "payments-event-e-90");
+            assertProblem(refused, 403, "/problems/reserved-channel");
+        }
+        assertThat(Http.get(node.resolve("/channels/merchant-90/messages")).body().get("headSeq").asLong())
+                .as("nothing was appended").isZero();
+
+        sendPaymentEvents("{\"eventId\":\"e-90\",\"type\":\"payment.captured\",\"merchantId\":\"90\",\"paymentId\":\"p-90\"}");
+        await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(300))
+                .until(() -> Http.get(node.resolve("/channels/merchant-90/messages")).body().get("headSeq").asLong() == 1);
+        JsonNode message = Http.get(node.resolve("/channels/merchant-90/messages")).body().get("messages").get(0);
+        assertThat(message.get("sender").asString()).isEqualTo("payments");
+        assertThat(Http.JSON.readTree(message.get("text").asString()).get("paymentId").asString()).isEqualTo("p-90");
+    }
+
+    private static void sendPaymentEvents(String... events) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (String event : events) {
+                producer.send(new ProducerRecord<>("payments.events", "p", event));
+            }
+            producer.flush();
+        }
     }
 
     private static void assertProblem(Http.Answer answer, int status, String type) {
@@ -176,19 +212,12 @@ class MessageQueueServiceIT {
 
     @Test
     void paymentEventsBecomeOneNotificationEachInTheMerchantsChannel() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafkaBootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-            for (String event : List.of(
-                    "{\"eventId\":\"e-1\",\"type\":\"payment.captured\",\"merchantId\":\"77\",\"paymentId\":\"p-1\"}",
-                    "{\"eventId\":\"e-2\",\"type\":\"payment.refunded\",\"merchantId\":\"77\",\"paymentId\":\"p-1\"}",
-                    // The relay's at-least-once duplicate of e-1:
-                    "{\"eventId\":\"e-1\",\"type\":\"payment.captured\",\"merchantId\":\"77\",\"paymentId\":\"p-1\"}",
-                    "{\"eventId\":\"e-3\",\"type\":\"payment.captured\",\"merchantId\":\"78\",\"paymentId\":\"p-2\"}")) {
-                producer.send(new ProducerRecord<>("payments.events", "p", event));
-            }
-            producer.flush();
-        }
+        sendPaymentEvents(
+                "{\"eventId\":\"e-1\",\"type\":\"payment.captured\",\"merchantId\":\"77\",\"paymentId\":\"p-1\"}",
+                "{\"eventId\":\"e-2\",\"type\":\"payment.refunded\",\"merchantId\":\"77\",\"paymentId\":\"p-1\"}",
+                // The relay's at-least-once duplicate of e-1:
+                "{\"eventId\":\"e-1\",\"type\":\"payment.captured\",\"merchantId\":\"77\",\"paymentId\":\"p-1\"}",
+                "{\"eventId\":\"e-3\",\"type\":\"payment.captured\",\"merchantId\":\"78\",\"paymentId\":\"p-2\"}");
         await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(300))
                 .until(() -> Http.get(node.resolve("/channels/merchant-78/messages")).body().get("headSeq").asLong() == 1);
         JsonNode merchant = Http.get(node.resolve("/channels/merchant-77/messages")).body();

@@ -45,6 +45,11 @@ public final class Http {
                 .GET().build());
     }
 
+    /** A GET with one extra request header, such as {@code Last-Event-ID}. */
+    public static Answer getWithHeader(URI uri, String header, String value) {
+        return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).header(header, value).GET().build());
+    }
+
     private static Answer send(HttpRequest request) {
         try {
             HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());

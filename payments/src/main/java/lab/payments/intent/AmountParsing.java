@@ -31,7 +31,7 @@ public final class AmountParsing {
     public static String currency(String code) {
         if (!Currencies.isSupported(code)) {
             throw PaymentProblems.UNSUPPORTED_CURRENCY.exception("currency must be one of " + new java.util.TreeSet<>(Currencies.SUPPORTED)
-                    + " (ISO 4217, upper case), got " + (code == null ? "nothing" : "'" + code + "'")).with("field", "currency");
+                    + " (ISO 4217, upper case), got " + Currencies.shown(code)).with("field", "currency");
         }
         return code;
     }

@@ -7,6 +7,7 @@ import lab.payments.idempotency.IdempotencyProblems;
 import lab.payments.idempotency.KeyClaim;
 import lab.payments.idempotency.StoredResponse;
 import lab.payments.ledger.Account;
+import lab.payments.ledger.BalanceLimit;
 import lab.payments.ledger.LedgerStore;
 import lab.payments.outbox.OutboxStore;
 import lab.payments.processor.ProcessorCall;
@@ -82,8 +83,9 @@ public final class PaymentCommands {
             if (replay.isPresent()) {
                 return new Begun(replay.get(), null, null, null);
             }
-            requireAccount(command.customer(), "customer", command.currency());
-            requireAccount(command.merchant(), "merchant", command.currency());
+            // The customer pays at most the amount, the merchant receives at most the amount.
+            requireAccount(command.customer(), "customer", command.currency(), -command.amountMinor());
+            requireAccount(command.merchant(), "merchant", command.currency(), command.amountMinor());
             // Every ID this payment needs is taken before anything is written: without the
             // id-generator the transaction (and the key's claim) rolls back, a 503 and nothing written.
             Payment payment = new Payment("pay_" + ids.nextId(), PaymentState.PROCESSING, command.amountMinor(), command.currency(),
@@ -202,11 +204,15 @@ public final class PaymentCommands {
         return new Operation("op_" + ids.nextId(), paymentId, kind, amountMinor, Operation.PENDING, null, key, 1, 1);
     }
 
-    private void requireAccount(String id, String type, String currency) {
+    private void requireAccount(String id, String type, String currency, long deltaMinor) {
         Account account = ledger.find(id).orElseThrow(() -> PaymentProblems.UNKNOWN_ACCOUNT.exception("no account " + id).with("account", id));
         if (!account.type().equals(type) || !account.currency().equals(currency)) {
             throw PaymentProblems.ACCOUNT_MISMATCH.exception(id + " is a " + account.type() + " account in " + account.currency()
                     + "; this payment needs a " + type + " account in " + currency).with("account", id);
+        }
+        if (!BalanceLimit.allows(account.balanceMinor(), deltaMinor)) {
+            throw PaymentProblems.BALANCE_LIMIT_REACHED.exception("this payment would take the balance of " + id + " past "
+                    + BalanceLimit.MAX_BALANCE_MINOR + " minor units either way").with("account", id);
         }
     }
 

@@ -11,6 +11,7 @@ public final class PaymentProblems {
     public static final ProblemType INVALID_CAPTURE_MODE = new ProblemType("invalid-capture-mode", HttpStatus.BAD_REQUEST, "Invalid capture mode");
     public static final ProblemType UNKNOWN_ACCOUNT = new ProblemType("unknown-account", HttpStatus.UNPROCESSABLE_CONTENT, "Unknown account");
     public static final ProblemType ACCOUNT_MISMATCH = new ProblemType("account-mismatch", HttpStatus.UNPROCESSABLE_CONTENT, "Account cannot take part in this payment");
+    public static final ProblemType BALANCE_LIMIT_REACHED = new ProblemType("balance-limit-reached", HttpStatus.UNPROCESSABLE_CONTENT, "Account balance limit reached");
     public static final ProblemType PAYMENT_NOT_FOUND = new ProblemType("payment-not-found", HttpStatus.NOT_FOUND, "Payment not found");
     public static final ProblemType INVALID_STATE = new ProblemType("invalid-state-transition", HttpStatus.CONFLICT, "Not allowed in the payment's state");
     public static final ProblemType OPERATION_IN_PROGRESS = new ProblemType("payment-operation-in-progress", HttpStatus.CONFLICT, "Another operation on this payment is in progress");

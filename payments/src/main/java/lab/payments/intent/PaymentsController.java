@@ -2,6 +2,7 @@ package lab.payments.intent;
 
 import lab.payments.idempotency.IdempotencyProblems;
 import lab.payments.idempotency.IdempotentAnswers;
+import lab.payments.ledger.AccountIds;
 import lab.platform.problem.CommonProblems;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -47,8 +48,8 @@ class PaymentsController {
         if (!capture.equals("automatic") && !capture.equals("manual")) {
             throw PaymentProblems.INVALID_CAPTURE_MODE.exception("capture must be 'automatic' or 'manual', got '" + capture + "'").with("field", "capture");
         }
-        requireText(body.customer(), "customer");
-        requireText(body.merchant(), "merchant");
+        requireAccountId(body.customer(), "customer");
+        requireAccountId(body.merchant(), "merchant");
         if (body.description() != null && body.description().length() > 500) {
             throw CommonProblems.INVALID_FIELD.exception("description is at most 500 characters").with("field", "description");
         }
@@ -89,10 +90,13 @@ class PaymentsController {
         return responses.viewWithOperations(payment, operations.forPayment(id));
     }
 
-    private static void requireText(String value, String field) {
+    private static void requireAccountId(String value, String field) {
         if (value == null || value.isBlank()) {
             throw CommonProblems.INVALID_FIELD.exception(field + " is required: an account ID such as " + (field.equals("customer") ? "cust_1" : "merch_1"))
                     .with("field", field);
+        }
+        if (!AccountIds.isValid(value)) {
+            throw CommonProblems.INVALID_FIELD.exception(field + " must be an account ID: " + AccountIds.rule()).with("field", field);
         }
     }
 }

@@ -3,7 +3,6 @@ package lab.payments.ledger;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import lab.payments.idempotency.IdempotencyKeys;
 import lab.payments.idempotency.IdempotencyProblems;
 import lab.payments.idempotency.IdempotentAnswers;
@@ -30,7 +29,6 @@ class AccountsController {
 
     static final ProblemType ACCOUNT_NOT_FOUND = new ProblemType("account-not-found", HttpStatus.NOT_FOUND, "Account not found");
     static final ProblemType ACCOUNT_EXISTS = new ProblemType("account-exists", HttpStatus.CONFLICT, "Account already exists");
-    private static final Pattern ACCOUNT_ID = Pattern.compile("[a-z0-9_]{1,64}");
 
     record CreateBody(String id, String type, String currency) {
     }
@@ -58,10 +56,10 @@ class AccountsController {
         }
         if (!Currencies.isSupported(body.currency())) {
             throw CommonProblems.INVALID_FIELD.exception("currency must be one of " + new java.util.TreeSet<>(Currencies.SUPPORTED)
-                    + ", got " + body.currency()).with("field", "currency");
+                    + ", got " + Currencies.shown(body.currency())).with("field", "currency");
         }
-        if (body.id() != null && !ACCOUNT_ID.matcher(body.id()).matches()) {
-            throw CommonProblems.INVALID_FIELD.exception("id must be 1..64 characters of a-z, 0-9 and _").with("field", "id");
+        if (body.id() != null && !AccountIds.isValid(body.id())) {
+            throw CommonProblems.INVALID_FIELD.exception("id must be " + AccountIds.rule()).with("field", "id");
         }
         StoredResponse[] answer = new StoredResponse[1];
         boolean replayed = Boolean.TRUE.equals(tx.execute(s -> {

@@ -21,4 +21,12 @@ public final class Currencies {
     public static String feesAccount(String currency) {
         return "fees_" + currency;
     }
+
+    /** A client's currency code as a problem may quote it: at most a few characters, never a hostile megabyte. */
+    public static String shown(String code) {
+        if (code == null) {
+            return "nothing";
+        }
+        return "'" + (code.length() > 8 ? code.substring(0, 8) + "..." : code) + "'";
+    }
 }

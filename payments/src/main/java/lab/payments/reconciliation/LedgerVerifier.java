@@ -1,5 +1,7 @@
 package lab.payments.reconciliation;
 
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,9 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import lab.payments.processor.ProcessorClient;
 import lab.payments.processor.ProcessorRecord;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -27,13 +31,21 @@ public final class LedgerVerifier {
             "payment-amounts", "payment-ledger-mismatch", "illegal-transition", "event-history", "missing-event", "stuck-operation",
             "duplicate-charge", "ledger-without-charge", "processor-mismatch", "charge-without-payment");
 
+    /**
+     * A verification reads every table in one snapshot: at scale that takes longer than the
+     * statement and socket timeouts that bound a payment request, so this transaction has its own.
+     */
+    private static final Duration VERIFY_DEADLINE = Duration.ofMinutes(2);
+
     private final JdbcClient jdbc;
+    private final DataSource dataSource;
     private final TransactionTemplate snapshot;
     private final ProcessorClient processor;
     private final long stuckAfterMillis;
 
-    public LedgerVerifier(JdbcClient jdbc, TransactionTemplate tx, ProcessorClient processor, long stuckAfterMillis) {
+    public LedgerVerifier(JdbcClient jdbc, DataSource dataSource, TransactionTemplate tx, ProcessorClient processor, long stuckAfterMillis) {
         this.jdbc = jdbc;
+        this.dataSource = dataSource;
         this.snapshot = new TransactionTemplate(tx.getTransactionManager());
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         this.snapshot.setReadOnly(true);
@@ -56,6 +68,7 @@ public final class LedgerVerifier {
         List<ProcessorRecord> processorRecords = records;
         List<Anomaly> anomalies = new ArrayList<>();
         Map<String, Long> totals = snapshot.execute(s -> {
+            allowVerificationTime();
             ledgerChecks(anomalies);
             paymentChecks(anomalies, processorRecords, processorReadAt);
             Map<String, Long> t = new LinkedHashMap<>();
@@ -70,6 +83,16 @@ public final class LedgerVerifier {
         return new VerificationReport(Instant.now().toString(), anomalies.isEmpty(), anomalies.size(), byCheck,
                 List.copyOf(anomalies.subList(0, Math.min(MAX_LISTED, anomalies.size()))), records != null, processorError, totals,
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Raises the statement timeout for this transaction only; the pool resets the connection's network timeout when it returns. */
+    private void allowVerificationTime() {
+        jdbc.sql("SELECT set_config('statement_timeout', ?, true)").param(Long.toString(VERIFY_DEADLINE.toMillis())).query(String.class).single();
+        try {
+            DataSourceUtils.getConnection(dataSource).setNetworkTimeout(Runnable::run, (int) VERIFY_DEADLINE.plusSeconds(10).toMillis());
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not lengthen the verification's network timeout", e);
+        }
     }
 
     private void ledgerChecks(List<Anomaly> out) {

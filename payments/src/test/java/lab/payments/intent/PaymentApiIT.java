@@ -85,15 +85,62 @@ class PaymentApiIT extends PaymentsNodeTest {
                 {"{\"amount\":1999,\"currency\":\"EUR\",\"customer\":\"cust_1\",\"merchant\":\"merch_1\",\"amount_cents\":1}", "400", "/problems/unknown-field"},
                 {"{\"amount\":1999,\"currency\":\"EUR\",\"customer\":\"cust_1\",\"merchant\":\"merch_1\",\"capture\":\"later\"}", "400", "/problems/invalid-capture-mode"},
                 {"{\"amount\":1999,", "400", "/problems/malformed-request"},
+                // Numbers at and past the limits of a long, and past the largest payment:
+                {"{\"amount\":9223372036854775807,\"currency\":\"EUR\",\"customer\":\"cust_1\",\"merchant\":\"merch_1\"}", "400", "/problems/invalid-amount"},
+                {"{\"amount\":9223372036854775808,\"currency\":\"EUR\",\"customer\":\"cust_1\",\"merchant\":\"merch_1\"}", "400", "/problems/invalid-amount"},
+                {"{\"amount\":-9223372036854775808,\"currency\":\"EUR\",\"customer\":\"cust_1\",\"merchant\":\"merch_1\"}", "400", "/problems/invalid-amount"},
+                {"{\"amount\":100000000001,\"currency\":\"EUR\",\"customer\":\"cust_1\",\"merchant\":\"merch_1\"}", "400", "/problems/invalid-amount"},
+                {"{\"amount\":1e3,\"currency\":\"EUR\",\"customer\":\"cust_1\",\"merchant\":\"merch_1\"}", "400", "/problems/invalid-amount"},
+                {"{\"amount\":null,\"currency\":\"EUR\",\"customer\":\"cust_1\",\"merchant\":\"merch_1\"}", "400", "/problems/invalid-amount"},
+                // Strings of hostile length or shape:
+                {"{\"amount\":1999,\"currency\":\"" + "E".repeat(100_000) + "\",\"customer\":\"cust_1\",\"merchant\":\"merch_1\"}", "400", "/problems/unsupported-currency"},
+                {"{\"amount\":1999,\"currency\":\"EUR\",\"customer\":\"" + "c".repeat(100_000) + "\",\"merchant\":\"merch_1\"}", "400", "/problems/invalid-field"},
+                {"{\"amount\":1999,\"currency\":\"EUR\",\"customer\":\"cust_1\",\"merchant\":\"MERCH_1\"}", "400", "/problems/invalid-field"},
+                {"{\"amount\":1999,\"currency\":\"EUR\",\"customer\":\"cust_1\",\"merchant\":\"merch_1\",\"description\":\"" + "d".repeat(501) + "\"}", "400", "/problems/invalid-field"},
         };
         for (String[] c : cases) {
             Http.Reply reply = Http.post(base(), "/payments", key(), c[0]);
             assertThat(reply.status()).as(c[0] + " -> " + reply.body()).isEqualTo(Integer.parseInt(c[1]));
             assertThat(reply.headers().firstValue("Content-Type")).get().asString().startsWith("application/problem+json");
             assertThat(reply.json().get("type").asString()).as(c[0]).isEqualTo(c[2]);
+            assertThat(reply.body().length()).as("a problem never echoes a hostile value whole").isLessThan(2_000);
+        }
+        String valid = "{\"amount\":1999,\"currency\":\"EUR\",\"customer\":\"cust_1\",\"merchant\":\"merch_1\"}";
+        for (String badKey : new String[] {"k".repeat(256), "k".repeat(5_000), "two words"}) {
+            Http.Reply reply = Http.post(base(), "/payments", badKey, valid);
+            assertThat(reply.status()).as("key of " + badKey.length()).isEqualTo(400);
+            assertThat(reply.json().get("type").asString()).isEqualTo("/problems/idempotency-key-invalid");
         }
         assertThat(count("payments")).isEqualTo(payments);
         assertThat(count("idempotency_keys")).isEqualTo(keys);
+    }
+
+    @Test
+    void aPaymentThatWouldOverflowABalanceIsRefusedBeforeAnythingIsWrittenOrCharged() {
+        String merchant = "merch_edge_" + Long.toHexString(System.nanoTime());
+        assertThat(Http.post(base(), "/accounts", key(), "{\"id\":\"" + merchant + "\",\"type\":\"merchant\",\"currency\":\"EUR\"}").status())
+                .isEqualTo(201);
+        long payments = count("payments");
+        long transactions = count("ledger_transactions");
+        String body = "{\"amount\":1000,\"currency\":\"EUR\",\"customer\":\"cust_9\",\"merchant\":\"" + merchant + "\"}";
+        // A balance near the end of a long (as if it had received that much): one more payment must not wrap it.
+        for (long nearEnd : new long[] {Long.MAX_VALUE - 10, 999_999_999_999_999_999L}) {
+            jdbc.sql("UPDATE account_balances SET balance_minor = ? WHERE account_id = ? AND shard = 0").params(nearEnd, merchant).update();
+            try {
+                Http.Reply refused = Http.post(base(), "/payments", key(), body);
+                assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+                assertThat(refused.headers().firstValue("Content-Type")).get().asString().startsWith("application/problem+json");
+                assertThat(refused.json().get("type").asString()).isEqualTo("/problems/balance-limit-reached");
+                assertThat(balance(merchant)).isEqualTo(nearEnd);
+            } finally {
+                jdbc.sql("UPDATE account_balances SET balance_minor = 0 WHERE account_id = ?").param(merchant).update();
+            }
+        }
+        assertThat(count("payments")).isEqualTo(payments);
+        assertThat(count("ledger_transactions")).isEqualTo(transactions);
+        // The same payment against the balance as it really is goes through.
+        assertThat(Http.post(base(), "/payments", key(), body).status()).isEqualTo(201);
+        assertThat(balance(merchant)).isPositive();
     }
 
     @Test
