@@ -58,7 +58,11 @@ COPY --from=build /layers/${MODULE}/spring-boot-loader/ ./
 COPY --from=build /layers/${MODULE}/snapshot-dependencies/ ./
 COPY --from=build /layers/${MODULE}/application/ ./
 USER lab:lab
-ENV DATA_DIR=/data \
+# 0.0.0.0 inside the container's own network namespace: its peers reach it by service name there,
+# and what reaches it from outside is what compose publishes (on 127.0.0.1) or what Kubernetes'
+# NetworkPolicies admit (docs/security.md). ./cluster up, outside containers, binds 127.0.0.1.
+ENV SERVER_ADDRESS=0.0.0.0 \
+    DATA_DIR=/data \
     LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
     JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED"
 VOLUME /data

@@ -60,7 +60,7 @@ class ClusterCliIT {
         assertThat(cli("frobnicate")).isEqualTo(ClusterCli.USAGE);
 
         assertThat(cli("up", "--small")).as(lastErr).isEqualTo(ClusterCli.OK);
-        assertThat(lastOut).contains("zookeeper", "idgen-1", "idgen-2", "admin token:", "memory:");
+        assertThat(lastOut).contains("zookeeper", "idgen-1", "idgen-2", "admin token:", "memory:", "listening:   127.0.0.1 only");
 
         JsonNode status = statusJson();
         assertThat(status.get("running").asBoolean()).isTrue();
@@ -81,6 +81,11 @@ class ClusterCliIT {
         }
         URI idgen1 = URI.create(node(status, "idgen-1").get("url").asString());
         URI idgen2 = URI.create(node(status, "idgen-2").get("url").asString());
+        // Every node listens on loopback only, as the infrastructure does (the kernel's own table, what ss -ltn shows).
+        for (URI node : List.of(idgen1, idgen2)) {
+            assertThat(ListeningSockets.addressesOf(node.getPort())).as("listening sockets of " + node).containsExactly("127.0.0.1");
+        }
+        assertThat(ListeningSockets.addressesOf(topology.infraNode("zookeeper").orElseThrow().port())).containsOnly("127.0.0.1");
 
         assertThat(cli("token")).isEqualTo(ClusterCli.OK);
         String token = lastOut.strip();
@@ -153,8 +158,11 @@ class ClusterCliIT {
         assertThat(cli("status")).isEqualTo(ClusterCli.NOT_RUNNING);
         assertThat(cli("token")).isEqualTo(ClusterCli.FAILED);
         assertThat(lastErr).contains("not running");
-        assertThat(cli("up")).as(lastErr).isEqualTo(ClusterCli.OK);
+        assertThat(cli("up", "--bind", "192.0.2.1")).isEqualTo(ClusterCli.FAILED);
+        assertThat(lastErr).contains("--bind takes 127.0.0.1").contains("0.0.0.0");
+        assertThat(cli("up", "--bind", "0.0.0.0")).as(lastErr).isEqualTo(ClusterCli.OK);
         assertThat(cli("status")).isEqualTo(ClusterCli.OK);
+        assertThat(ListeningSockets.addressesOf(idgen1.getPort())).as("asked for every interface").containsExactly("*");
         assertThat(dataDir.resolve("marker")).exists();
         assertThat(cli("token")).isEqualTo(ClusterCli.OK);
         assertThat(lastOut.strip()).isEqualTo(token);

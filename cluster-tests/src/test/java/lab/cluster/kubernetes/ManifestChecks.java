@@ -27,6 +27,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * models: unknown fields, missing required fields, wrong types), and the checks that matter for the
  * lab: probes, resources and a locked-down security context on every container; Services,
  * PodDisruptionBudgets, autoscalers and ServiceMonitors that select something that exists;
+ * every service pod behind a NetworkPolicy whose rules name pods that exist, and holding the
+ * cluster secret from a Secret;
  * every ConfigMap, Secret and ServiceAccount referenced exists (or is one the overlay says the
  * operator creates); the Grafana dashboards and alert rules are the files of grafana/ and prometheus/.
  */
@@ -107,6 +109,7 @@ final class ManifestChecks {
             }
         }
         services(workloads);
+        networkPolicies(workloads);
         selects("PodDisruptionBudget", workloads);
         quorumBudgets(workloads);
         autoscalers(workloads, autoscaled);
@@ -204,6 +207,53 @@ final class ManifestChecks {
                         .anyMatch(p -> target.equals(p.get("name")) || target.equals(p.get("containerPort"))));
                 if (!served) {
                     problems.add(id(service) + ": port " + port.get("name") + " targets " + target + ", which no selected container has");
+                }
+            }
+        }
+    }
+
+    /**
+     * Every service pod has a NetworkPolicy of its own that says who reaches it (without one, any pod
+     * of the cluster reaches its /internal/** API), reads CLUSTER_SECRET from a Secret, and every pod selector of a
+     * policy, its own and those of its rules, matches pods that exist (a misspelt caller admits no one).
+     */
+    private void networkPolicies(List<Map<String, Object>> workloads) {
+        List<Map<String, Object>> policies = kind("NetworkPolicy");
+        for (Map<String, Object> workload : workloads) {
+            Map<String, Object> template = map(map(workload, "spec"), "template");
+            if (!"service".equals(labels(template).get("app.kubernetes.io/component"))) {
+                continue;
+            }
+            // A policy of its own (selecting it by name): one for every service pod, like Prometheus's, admits its scraper only.
+            Object name = labels(template).get("app.kubernetes.io/name");
+            boolean isolated = policies.stream().anyMatch(p -> list(map(p, "spec"), "policyTypes").contains("Ingress")
+                    && name != null && name.equals(map(map(map(p, "spec"), "podSelector"), "matchLabels").get("app.kubernetes.io/name")));
+            if (!isolated) {
+                problems.add(id(workload) + ": no NetworkPolicy of its own says which pods reach it");
+            }
+            for (Map<String, Object> container : list(map(template, "spec"), "containers")) {
+                boolean secret = list(container, "env").stream().anyMatch(e -> "CLUSTER_SECRET".equals(e.get("name"))
+                        && !map(map(e, "valueFrom"), "secretKeyRef").isEmpty());
+                if (!secret) {
+                    problems.add(id(workload) + " container " + container.get("name") + ": no CLUSTER_SECRET from a Secret");
+                }
+            }
+        }
+        for (Map<String, Object> policy : policies) {
+            List<Map<String, Object>> selectors = new ArrayList<>();
+            selectors.add(map(map(policy, "spec"), "podSelector"));
+            for (Map<String, Object> rule : list(map(policy, "spec"), "ingress")) {
+                for (Map<String, Object> peer : list(rule, "from")) {
+                    if (peer.containsKey("podSelector") && !peer.containsKey("namespaceSelector")) {
+                        selectors.add(map(peer, "podSelector"));
+                    }
+                }
+            }
+            for (Map<String, Object> selector : selectors) {
+                Map<String, Object> matchLabels = map(selector, "matchLabels");
+                if (!matchLabels.isEmpty() && workloads.stream()
+                        .noneMatch(w -> labels(map(map(w, "spec"), "template")).entrySet().containsAll(matchLabels.entrySet()))) {
+                    problems.add(id(policy) + ": pod selector " + matchLabels + " selects no pods");
                 }
             }
         }

@@ -37,7 +37,7 @@ class RenderedManifestsTest {
     private static final Map<String, Expectations> KUSTOMIZATIONS = Map.of(
             "k8s/base", new Expectations(Set.of(), true),
             "k8s/overlays/dev", new Expectations(Set.of(), false),
-            "k8s/overlays/prod", new Expectations(Set.of("admin-token"), true),
+            "k8s/overlays/prod", new Expectations(Set.of("admin-token", "cluster-secret"), true),
             "k8s/overlays/prometheus-operator", new Expectations(Set.of(), true));
 
     static Stream<String> kustomizations() {
@@ -75,7 +75,81 @@ class RenderedManifestsTest {
         assertThat(prodZk).containsEntry("replicas", 3);
     }
 
+    @Test
+    void onlyTheGatewayIsOpenAndEveryOtherServiceAdmitsItsOwnNodesItsCallersAndPrometheus() {
+        List<Map<String, Object>> docs = ManifestChecks.parse(render("k8s/base"));
+        assertThat(admittedBy(docs, "kv-store")).containsExactly("kv-store", "gateway");
+        assertThat(admittedBy(docs, "rate-limiter")).containsExactly("rate-limiter", "gateway");
+        assertThat(admittedBy(docs, "id-generator")).containsExactly("id-generator", "payments", "message-queue", "gateway");
+        assertThat(admittedBy(docs, "processor")).containsExactly("processor", "payments");
+        assertThat(admittedBy(docs, "payments")).containsExactly("payments", "gateway");
+        assertThat(admittedBy(docs, "message-queue")).containsExactly("message-queue", "gateway");
+        List<Map<String, Object>> gatewayRules = list(map(doc(docs, "NetworkPolicy", "gateway"), "spec"), "ingress");
+        assertThat(gatewayRules).as("the public entry point: its port, from anywhere").hasSize(1);
+        assertThat(gatewayRules.getFirst()).doesNotContainKey("from");
+        for (Map<String, Object> policy : docs.stream().filter(d -> "NetworkPolicy".equals(d.get("kind"))).toList()) {
+            for (Map<String, Object> rule : list(map(policy, "spec"), "ingress")) {
+                assertThat(list(rule, "ports")).as(map(policy, "metadata").get("name") + ": the http port only")
+                        .containsExactly(Map.of("port", "http"));
+            }
+        }
+        Map<String, Object> scrapes = map(doc(docs, "NetworkPolicy", "prometheus-scrapes-services"), "spec");
+        assertThat(map(map(scrapes, "podSelector"), "matchLabels")).isEqualTo(Map.of("app.kubernetes.io/component", "service"));
+        assertThat(list(list(scrapes, "ingress").getFirst(), "from"))
+                .containsExactly(Map.of("podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "prometheus"))));
+        List<Map<String, Object>> withOperator = ManifestChecks.parse(render("k8s/overlays/prometheus-operator"));
+        assertThat(withOperator).as("the bundled Prometheus is gone, and its policy with it")
+                .noneMatch(d -> "NetworkPolicy".equals(d.get("kind")) && "prometheus-scrapes-services".equals(map(d, "metadata").get("name")));
+        Map<String, Object> operator = doc(withOperator, "NetworkPolicy", "operator-prometheus-scrapes-services");
+        assertThat(list(list(map(operator, "spec"), "ingress").getFirst(), "from").getFirst())
+                .isEqualTo(Map.of("namespaceSelector", Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring"))));
+    }
+
+    @Test
+    void everyServiceNodeReadsTheSameClusterSecret() {
+        List<Map<String, Object>> docs = ManifestChecks.parse(render("k8s/base"));
+        assertThat(map(doc(docs, "Secret", "cluster-secret"), "stringData")).containsOnlyKeys("CLUSTER_SECRET");
+        List<Map<String, Object>> services = docs.stream().filter(d -> Set.of("Deployment", "StatefulSet").contains(d.get("kind"))
+                && "service".equals(map(map(d, "metadata"), "labels").get("app.kubernetes.io/component"))).toList();
+        assertThat(services).hasSize(7);
+        for (Map<String, Object> service : services) {
+            assertThat(list(firstContainer(map(service, "spec")), "env")).as(map(service, "metadata").get("name").toString())
+                    .contains(Map.of("name", "CLUSTER_SECRET",
+                            "valueFrom", Map.of("secretKeyRef", Map.of("name", "cluster-secret", "key", "CLUSTER_SECRET"))));
+        }
+        assertThat(ManifestChecks.parse(render("k8s/overlays/prod"))).as("prod: the operator creates it")
+                .noneMatch(d -> "Secret".equals(d.get("kind")) && "cluster-secret".equals(map(d, "metadata").get("name")));
+    }
+
+    /** The app names a service's NetworkPolicy admits, in its order. */
+    private static List<Object> admittedBy(List<Map<String, Object>> docs, String service) {
+        List<Map<String, Object>> rules = list(map(doc(docs, "NetworkPolicy", service), "spec"), "ingress");
+        assertThat(rules).hasSize(1);
+        return list(rules.getFirst(), "from").stream().map(peer -> map(map(peer, "podSelector"), "matchLabels").get("app.kubernetes.io/name")).toList();
+    }
+
     // ---- each check fails on a manifest broken on purpose ----
+
+    @Test
+    void aServiceWithoutNetworkPolicyFails() {
+        assertBroken(docs -> docs.remove(doc(docs, "NetworkPolicy", "kv-store")),
+                "StatefulSet/kv: no NetworkPolicy of its own says which pods reach it");
+    }
+
+    @Test
+    void aNetworkPolicyThatAdmitsAMisspeltCallerFails() {
+        assertBroken(docs -> list(list(map(doc(docs, "NetworkPolicy", "kv-store"), "spec"), "ingress").getFirst(), "from")
+                        .add(Map.of("podSelector", Map.of("matchLabels", Map.of("app.kubernetes.io/name", "gatway")))),
+                "NetworkPolicy/kv-store: pod selector {app.kubernetes.io/name=gatway} selects no pods");
+    }
+
+    @Test
+    void aServiceWithoutTheClusterSecretFails() {
+        assertBroken(docs -> docs.remove(doc(docs, "Secret", "cluster-secret")), "reads Secret cluster-secret, which does not exist");
+        assertBroken(docs -> list(firstContainer(workload(docs, "StatefulSet", "kv")), "env")
+                        .removeIf(e -> "CLUSTER_SECRET".equals(e.get("name"))),
+                "StatefulSet/kv container kv-store: no CLUSTER_SECRET from a Secret");
+    }
 
     @Test
     void aFieldTheSchemaDoesNotKnowFails() {

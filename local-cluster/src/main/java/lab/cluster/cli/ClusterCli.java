@@ -37,10 +37,12 @@ public final class ClusterCli {
 
     private static final String USAGE_TEXT = """
             usage: ./cluster <command>
-              up [--small] [--load [--load-rate N]]
+              up [--small] [--bind ADDRESS] [--load [--load-rate N]]
                                     build if needed, start everything, wait until ready, print the nodes
-                                    (--small: one Kafka broker instead of three; --load: then a low, steady
-                                    background load of every service, stopped by down)
+                                    (--small: one Kafka broker instead of three; --bind: where the service
+                                    nodes listen, 127.0.0.1 unless 0.0.0.0 or :: asks for every interface,
+                                    kept for later starts; --load: then a low, steady background load of
+                                    every service, stopped by down)
               status [--json]       every node: state, readiness, pid, address, memory
               token                 the admin token alone, for scripts
               secret                the cluster secret alone (X-Lab-Cluster-Secret on a node's /internal API)
@@ -97,7 +99,7 @@ public final class ClusterCli {
         List<String> rest = List.of(args).subList(1, args.length);
         try {
             return switch (args[0]) {
-                case "up" -> up(rest.contains("--small") ? 1 : 3, rest);
+                case "up" -> up(rest);
                 case "status" -> status(rest.contains("--json"));
                 case "token" -> token();
                 case "secret" -> secret();
@@ -115,10 +117,17 @@ public final class ClusterCli {
         }
     }
 
-    private int up(int kafkaBrokers, List<String> flags) {
-        for (String flag : flags) {
-            if (!flag.equals("--small")) {
-                return fail(USAGE, "up takes only --small, not '" + flag + "'");
+    private int up(List<String> flags) {
+        int kafkaBrokers = 3;
+        String bindAddress = null;
+        for (int i = 0; i < flags.size(); i++) {
+            String flag = flags.get(i);
+            if (flag.equals("--small")) {
+                kafkaBrokers = 1;
+            } else if (flag.equals("--bind") && i + 1 < flags.size()) {
+                bindAddress = BindAddress.require(flags.get(++i));
+            } else {
+                return fail(USAGE, "up takes --small and --bind ADDRESS, not '" + flag + "'");
             }
         }
         ClusterHome.Settings settings = home.settings().orElse(null);
@@ -128,10 +137,11 @@ public final class ClusterCli {
                     + "`, or `./cluster down --wipe` first to start over with " + kafkaBrokers);
         }
         settings = settings == null
-                ? new ClusterHome.Settings(ClusterCredentials.randomSecret(), ClusterCredentials.randomSecret(), kafkaBrokers, Instant.now())
+                ? new ClusterHome.Settings(ClusterCredentials.randomSecret(), ClusterCredentials.randomSecret(), kafkaBrokers, Instant.now(),
+                        bindAddress)
                 : new ClusterHome.Settings(settings.adminToken(),
                         settings.clusterSecret() != null ? settings.clusterSecret() : ClusterCredentials.randomSecret(),
-                        kafkaBrokers, settings.createdAt());
+                        kafkaBrokers, settings.createdAt(), bindAddress != null ? bindAddress : settings.bindAddress());
         home.save(settings);
         ClusterLauncher launcher = launcher(settings);
         PrometheusServer prometheus = prometheusPort().flatMap(port -> PrometheusServer.findOnPath()
@@ -153,6 +163,7 @@ public final class ClusterCli {
         out.println("prometheus:  " + (prometheus != null ? prometheus.url()
                 : "not installed (apt-get install prometheus, then ./cluster up again)"));
         out.println("admin token: " + settings.adminToken() + "   (./cluster token)");
+        out.println("listening:   " + BindAddress.describe(settings.bindAddress()));
         out.println("logs:        ./cluster logs NODE   (files: " + home.dataRoot() + "/<node>/<node>.log)");
         out.println("data:        " + home.dataRoot() + "   (kept by ./cluster down; ./cluster down --wipe removes it)");
         out.printf("memory:      %d MiB resident now; service nodes capped at %d MiB in all (heap, metaspace, code, direct)%n",

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import lab.cluster.ClusterCredentials;
 import lab.cluster.ClusterPlan;
 import lab.cluster.infra.Lifetime;
+import lab.cluster.node.ServiceNode;
 import lab.cluster.topology.InfraKind;
 import lab.cluster.topology.InfraNodeSpec;
 import lab.cluster.topology.Topology;
@@ -23,13 +24,22 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The CLI's state between two commands: {@code .cluster/} holds the cluster's settings
- * ({@code cluster.json}: admin token, cluster secret, Kafka broker count) and {@code data/<node>/} for every node
+ * ({@code cluster.json}: admin token, cluster secret, Kafka broker count, bind address) and {@code data/<node>/} for every node
  * (data, log, pid file). {@code down} keeps it; {@code down --wipe} removes it.
  */
 final class ClusterHome {
 
-    /** {@code clusterSecret} is null in the settings of a cluster made before nodes had one; {@code up} adds it. */
-    record Settings(String adminToken, String clusterSecret, int kafkaBrokers, Instant createdAt) {
+    /**
+     * {@code clusterSecret} is null in the settings of a cluster made before nodes had one; {@code up} adds it.
+     * {@code bindAddress}: where every service node listens; absent in files of earlier versions, loopback then.
+     */
+    record Settings(String adminToken, String clusterSecret, int kafkaBrokers, Instant createdAt, String bindAddress) {
+
+        Settings {
+            if (bindAddress == null) {
+                bindAddress = ServiceNode.DEFAULT_BIND_ADDRESS;
+            }
+        }
 
         ClusterCredentials credentials() {
             return new ClusterCredentials(adminToken, clusterSecret);
@@ -108,7 +118,9 @@ final class ClusterHome {
         Set<InfraKind> kinds = EnumSet.noneOf(InfraKind.class);
         topology.infrastructure().forEach(infra -> kinds.add(infra.kind()));
         kinds.remove(InfraKind.PROMETHEUS); // optional, started by the CLI when installed
+        Map<String, Map<String, String>> bind = new LinkedHashMap<>();
+        topology.serviceNodes().forEach(n -> bind.put(n.name(), Map.of("SERVER_ADDRESS", settings.bindAddress())));
         return new ClusterPlan(topology, topology.serviceNodes(), kinds, settings.kafkaBrokers(),
-                ports, controllerPorts, dataRoot(), Lifetime.INDEPENDENT, settings.credentials(), Map.of(), Duration.ofSeconds(240));
+                ports, controllerPorts, dataRoot(), Lifetime.INDEPENDENT, settings.credentials(), bind, Duration.ofSeconds(240));
     }
 }

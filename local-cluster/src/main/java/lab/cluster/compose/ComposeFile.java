@@ -30,6 +30,11 @@ public final class ComposeFile {
 
     /** The admin token compose falls back to when .env sets none: fine on 127.0.0.1, documented as a dev token. */
     public static final String DEV_ADMIN_TOKEN = "lab-dev-admin-token";
+    /**
+     * The cluster credential of {@code /internal/**} compose falls back to when .env sets none: every node
+     * gets the same one, so they accept each other; fine on 127.0.0.1, documented as a dev secret.
+     */
+    public static final String DEV_CLUSTER_SECRET = "lab-dev-cluster-secret";
     /** One Kafka cluster id for the three brokers (a KRaft quorum needs the same one on every node). */
     public static final String KAFKA_CLUSTER_ID = "5L6g3nShT-eMCtK--X86sw";
     public static final int KAFKA_INTERNAL_PORT = 19092;
@@ -61,6 +66,7 @@ public final class ComposeFile {
         env.put("NODE_ID", declared.remove("NODE_ID"));
         env.putAll(declared);
         env.put("ADMIN_TOKEN", "${ADMIN_TOKEN:-" + DEV_ADMIN_TOKEN + "}");
+        env.put("CLUSTER_SECRET", "${CLUSTER_SECRET:-" + DEV_CLUSTER_SECRET + "}");
         env.put("DATA_DIR", "/data");
         env.put("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
         env.put("JAVA_OPTS", javaOptions(topology.serviceOf(node)));
@@ -99,8 +105,10 @@ public final class ComposeFile {
                 #   docker compose up -d --build            (or docker-compose, 1.29 and later)
                 #   docker compose --profile load up -d     adds a steady background load
                 #
-                # Every port is published on 127.0.0.1 only. The admin token comes from .env
-                # (copy .env.example); without one it is the dev token "%s".
+                # Every port is published on 127.0.0.1 only; inside their network the nodes listen on
+                # 0.0.0.0 (docs/security.md). The admin token and the cluster secret of /internal/**
+                # come from .env (copy .env.example); without one they are the dev values "%s"
+                # and "%s".
 
                 x-service-node: &service-node
                   healthcheck:
@@ -115,7 +123,7 @@ public final class ComposeFile {
                     options: { max-size: "10m", max-file: "3" }
 
                 services:
-                """.formatted(DEV_ADMIN_TOKEN));
+                """.formatted(DEV_ADMIN_TOKEN, DEV_CLUSTER_SECRET));
         for (InfraNodeSpec infra : topology.infrastructure()) {
             switch (infra.kind()) {
                 case POSTGRES -> postgres(y, infra);

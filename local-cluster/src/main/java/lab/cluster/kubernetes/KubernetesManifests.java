@@ -7,6 +7,7 @@ import lab.cluster.compose.ComposeFile;
 import lab.cluster.topology.Addresses;
 import lab.cluster.topology.KubernetesNames;
 import lab.cluster.topology.NodeSettings;
+import lab.cluster.topology.ServiceCalls;
 import lab.cluster.topology.ServiceNodeSpec;
 import lab.cluster.topology.ServiceSpec;
 import lab.cluster.topology.Topology;
@@ -15,7 +16,7 @@ import lab.cluster.topology.TopologyException;
 /**
  * Renders {@code k8s/base/services/} from the topology: for every service its settings (an env
  * file that a kustomize {@code configMapGenerator} turns into a ConfigMap), its workload, Services,
- * PodDisruptionBudget and, for a Deployment, HorizontalPodAutoscaler. Only addresses differ from the
+ * PodDisruptionBudget, NetworkPolicy and, for a Deployment, HorizontalPodAutoscaler. Only addresses differ from the
  * local cluster and compose ({@link Addresses#kubernetes}); memory limits and JVM flags are compose's.
  * The committed files are held to this output by {@code KubernetesManifestsTest}; regenerate them with
  * {@code ./mvnw -q -pl local-cluster test -Dtest=KubernetesManifestsTest -Dlab.k8s.write=true}.
@@ -26,6 +27,11 @@ public final class KubernetesManifests {
     /** Services whose DATA_DIR must outlive a pod (a PersistentVolumeClaim per pod); the others get an emptyDir. */
     public static final Set<String> PERSISTENT_DATA = Set.of("kv-store");
     public static final String DATA_VOLUME_SIZE = "1Gi";
+    /** The public entry point: any pod (and an Ingress or port-forward) may reach it; every other service only its callers. */
+    public static final Set<String> PUBLIC = Set.of("gateway");
+    /** The Secrets every service pod reads: the operator's bearer token and the nodes' credential for /internal/**. */
+    public static final String ADMIN_TOKEN_SECRET = "admin-token";
+    public static final String CLUSTER_SECRET_SECRET = "cluster-secret";
 
     private static final String HEADER = """
             # GENERATED from local-cluster/src/main/resources/lab/cluster/topology.yml by
@@ -36,10 +42,12 @@ public final class KubernetesManifests {
     private final Topology topology;
     private final KubernetesNames names;
     private final NodeSettings settings;
+    private final ServiceCalls calls;
 
     public KubernetesManifests(Topology topology) {
         this.topology = topology;
         this.names = new KubernetesNames(topology);
+        this.calls = new ServiceCalls(topology);
         this.settings = new NodeSettings(topology, Addresses.kubernetes(names), Set.copyOf(topology.nodeNames()));
     }
 
@@ -173,7 +181,9 @@ public final class KubernetesManifests {
                             - name: NODE_ID
                               valueFrom: {fieldRef: {fieldPath: metadata.name}}
                             - name: ADMIN_TOKEN
-                              valueFrom: {secretKeyRef: {name: admin-token, key: ADMIN_TOKEN}}
+                              valueFrom: {secretKeyRef: {name: %5$s, key: ADMIN_TOKEN}}
+                            - name: CLUSTER_SECRET
+                              valueFrom: {secretKeyRef: {name: %6$s, key: CLUSTER_SECRET}}
                           envFrom:
                             - configMapRef: {name: %3$s}
                           # Up to 5 minutes to start (compose's start_period) before liveness counts.
@@ -205,7 +215,8 @@ public final class KubernetesManifests {
                       volumes:
                         - name: tmp
                           emptyDir: {sizeLimit: 256Mi}
-                """.formatted(service.name(), service.module(), configMapName(service), memoryMb));
+                """.formatted(service.name(), service.module(), configMapName(service), memoryMb,
+                ADMIN_TOKEN_SECRET, CLUSTER_SECRET_SECRET));
         if (persistent) {
             y.append("""
                       volumeClaimTemplates:
@@ -269,6 +280,7 @@ public final class KubernetesManifests {
                     matchLabels: {app.kubernetes.io/name: %s}
                 """.formatted(stateful ? "the others keep their quorums (N=3, W=2, R=2) and peers." : "the others keep serving.",
                 service.name(), service.name()));
+        y.append(networkPolicy(service));
         if (!stateful) {
             y.append("""
                     ---
@@ -287,6 +299,43 @@ public final class KubernetesManifests {
                             target: {type: Utilization, averageUtilization: 70}
                     """.formatted(service.name(), replicas, replicas * 3));
         }
+        return y.toString();
+    }
+
+    /**
+     * Who reaches the service's port: anyone for the {@link #PUBLIC} entry point; otherwise the
+     * service's own pods and the services the topology says call it ({@link ServiceCalls}).
+     * Prometheus has a policy of its own beside its Deployment (NetworkPolicies add up). A pod
+     * selected by a NetworkPolicy admits nothing else, so a compromised or curious pod elsewhere in
+     * the namespace cannot reach a node's {@code /internal/**}.
+     */
+    private String networkPolicy(ServiceSpec service) {
+        boolean open = PUBLIC.contains(service.name());
+        Set<String> admitted = open ? Set.of() : calls.callersOf(service);
+        StringBuilder y = new StringBuilder();
+        y.append("""
+                ---
+                # %2$s
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata:
+                  name: %1$s
+                spec:
+                  podSelector:
+                    matchLabels: {app.kubernetes.io/name: %1$s}
+                  policyTypes: [Ingress]
+                  ingress:
+                """.formatted(service.name(), open
+                ? service.name() + " is the public entry point: every client may reach its port, and nothing else of its pods."
+                : "Only these pods reach " + service.name() + " (its /internal/** API included): " + String.join(", ", admitted)
+                        + "; and Prometheus (its own policy)."));
+        if (!open) {
+            y.append("    - from:\n");
+            for (String from : admitted) {
+                y.append("        - podSelector: {matchLabels: {app.kubernetes.io/name: ").append(from).append("}}\n");
+            }
+        }
+        y.append(open ? "    - ports:\n" : "      ports:\n").append("        - {port: http}\n");
         return y.toString();
     }
 }

@@ -19,6 +19,12 @@ import lab.cluster.infra.StartOrKill;
  */
 public final class ServiceNode extends LocalServer {
 
+    /**
+     * The address a node listens on unless its settings say otherwise ({@code SERVER_ADDRESS}, Spring's
+     * {@code server.address}): loopback, so a node on a laptop is reachable from that machine only.
+     */
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+
     private final String service;
     private final Path jar;
     private final int port;
@@ -93,7 +99,9 @@ public final class ServiceNode extends LocalServer {
 
     @Override
     protected Map<String, String> environment() {
-        Map<String, String> env = new LinkedHashMap<>(environment);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SERVER_ADDRESS", DEFAULT_BIND_ADDRESS);
+        env.putAll(environment);
         env.putAll(oneStartEnvironment);
         env.put("DATA_DIR", dataDir().toString());
         env.put("SERVER_PORT", Integer.toString(port));

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class NodeSettings {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-z]+)(?::([a-z0-9-]+))?\\s*}}");
+    static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-z]+)(?::([a-z0-9-]+))?\\s*}}");
 
     private final Topology topology;
     private final Addresses addresses;

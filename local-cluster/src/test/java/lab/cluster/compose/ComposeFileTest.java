@@ -93,10 +93,12 @@ class ComposeFileTest {
                 assertThat(env).containsEntry("DATA_DIR", "/data").containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
                 assertThat(env.get("ADMIN_TOKEN")).as(node.name() + " admin token from .env")
                         .isEqualTo("${ADMIN_TOKEN:-" + ComposeFile.DEV_ADMIN_TOKEN + "}");
+                assertThat(env.get("CLUSTER_SECRET")).as(node.name() + " cluster secret from .env, the same on every node")
+                        .isEqualTo("${CLUSTER_SECRET:-" + ComposeFile.DEV_CLUSTER_SECRET + "}");
                 Set<String> extra = new LinkedHashSet<>(env.keySet());
                 extra.removeAll(topologyEnv.keySet());
                 assertThat(extra).as(node.name() + ": settings beyond the topology's are the container's own")
-                        .containsExactlyInAnyOrder("ADMIN_TOKEN", "DATA_DIR", "LOGGING_STRUCTURED_FORMAT_CONSOLE", "JAVA_OPTS");
+                        .containsExactlyInAnyOrder("ADMIN_TOKEN", "CLUSTER_SECRET", "DATA_DIR", "LOGGING_STRUCTURED_FORMAT_CONSOLE", "JAVA_OPTS");
 
                 assertThat(strings(service.get("volumes"))).containsExactly(node.name() + "-data:/data");
                 assertThat(service).containsKey("healthcheck");
