@@ -163,8 +163,11 @@ final class AbuseProbes {
         List<Probe> probes = new ArrayList<>();
         for (String node : kvNodes) {
             String other = kvNodes.get((kvNodes.indexOf(node) + 1) % kvNodes.size());
+            // A stranger's heartbeat alone passes and is not merged: a node about to join sends its own
+            // before it is a member. Accepted or not, the ring must stay as it was (the suite compares it).
+            probes.add(Probe.of(node, "POST", "/internal/gossip", NO_SERVER_ERROR).header(CLUSTER_SECRET_HEADER, secret)
+                    .body("text/plain", "evil-9 1 1\n"));
             for (String message : List.of(
-                    "evil-9 1 1\n",
                     "@ evil-9 NORMAL 1 http://127.0.0.1:9\n",
                     other + " 1 1\n@ evil-9 JOINING 1 " + urls.get(other) + "\n",
                     other + " 9223372036854775807 9223372036854775807\n",
