@@ -13,6 +13,7 @@ import java.util.Map;
 import lab.cluster.LocalCluster;
 import lab.kvstore.ring.Ring;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -24,6 +25,7 @@ import tools.jackson.databind.JsonNode;
  * partition needs stays within what the receiving node accepts, so the repair succeeds and the
  * leave ends.
  */
+@Tag("drill") // four nodes moving 16 MiB values: minutes on 2 cores; ./mvnw verify -Pdrills
 class LargeValuesClusterIT {
 
     private static final int MAX_VALUE_BYTES = 1024 * 1024;
