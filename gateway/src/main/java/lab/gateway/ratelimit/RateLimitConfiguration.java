@@ -3,6 +3,7 @@ package lab.gateway.ratelimit;
 import io.micrometer.core.instrument.MeterRegistry;
 import lab.gateway.problem.ProblemResponses;
 import lab.gateway.routes.EdgeServices;
+import lab.platform.security.ClusterCredential;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.reactive.ReactiveLoadBalancer;
@@ -42,8 +43,8 @@ class RateLimitConfiguration {
     }
 
     @Bean
-    ClusterSecretHeader clusterSecretHeader(@Value("${lab.cluster.secret:${CLUSTER_SECRET:}}") String secret) {
-        return ClusterSecretHeader.of(secret);
+    ClusterSecretHeader clusterSecretHeader(ClusterCredential credential) {
+        return new ClusterSecretHeader(credential);
     }
 
     @Bean
