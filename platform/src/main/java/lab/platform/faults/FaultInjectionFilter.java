@@ -36,7 +36,8 @@ public class FaultInjectionFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        // The decoded, normalised path the handler sees (as security judges it), not the raw URI.
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         return path.startsWith("/admin") || path.startsWith("/actuator") || path.equals("/error");
     }
 
