@@ -44,6 +44,12 @@ public final class Http {
         return send(builder);
     }
 
+    /** A call a node of the cluster makes: it carries the cluster credential. */
+    public Answer internal(String method, URI uri, String clusterSecret) {
+        return send(HttpRequest.newBuilder(uri).header("X-Lab-Cluster-Secret", clusterSecret)
+                .method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
     private Answer send(HttpRequest.Builder builder) {
         long start = System.nanoTime();
         try {

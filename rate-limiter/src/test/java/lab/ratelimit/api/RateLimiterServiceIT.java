@@ -19,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class RateLimiterServiceIT {
 
     static final String TOKEN = "test-admin-token-0123456789";
+    static final String CLUSTER_SECRET = "test-cluster-secret-0123456789";
     static final EmbeddedRedis REDIS = new EmbeddedRedis();
 
     @DynamicPropertySource
@@ -27,6 +28,7 @@ class RateLimiterServiceIT {
         // The HTTP contract, not the deadline (TwoNodesIT tests that): a loaded 2-core machine misses 50 ms with Redis up.
         registry.add("ratelimit.redis.deadline-millis", () -> 250);
         registry.add("lab.admin.token", () -> TOKEN);
+        registry.add("lab.cluster.secret", () -> CLUSTER_SECRET);
         registry.add("lab.node.id", () -> "ratelimit-1");
         registry.add("ratelimit.policies.api.capacity", () -> 3);
         registry.add("ratelimit.policies.api.refill-per-second", () -> 0.5);
@@ -158,12 +160,13 @@ class RateLimiterServiceIT {
                 .isEqualTo(missing.json().get("detail").asString().replace("no-such-policy", "?"));
         assertProblem(http.get(uri("/limits/edge-test/k")), 404, "/problems/unknown-policy");
 
-        assertThat(http.post(uri("/internal/limits/edge-test/k/acquire")).status()).as("nothing was spent publicly").isEqualTo(200);
-        assertThat(http.post(uri("/internal/limits/edge-test/k/acquire")).status()).isEqualTo(200);
-        Http.Answer spent = http.post(uri("/internal/limits/edge-test/k/acquire"));
+        assertProblem(http.post(uri("/internal/limits/edge-test/k/acquire")), 401, "/problems/cluster-credential-required");
+        assertThat(http.internal("POST", uri("/internal/limits/edge-test/k/acquire"), CLUSTER_SECRET).status()).as("nothing was spent publicly").isEqualTo(200);
+        assertThat(http.internal("POST", uri("/internal/limits/edge-test/k/acquire"), CLUSTER_SECRET).status()).isEqualTo(200);
+        Http.Answer spent = http.internal("POST", uri("/internal/limits/edge-test/k/acquire"), CLUSTER_SECRET);
         assertThat(spent.status()).isEqualTo(429);
         assertThat(spent.header("X-RateLimit-Mode")).isEqualTo("global");
-        assertThat(http.get(uri("/internal/limits/edge-test/k")).json().get("remaining").asLong()).isZero();
+        assertThat(http.internal("GET", uri("/internal/limits/edge-test/k"), CLUSTER_SECRET).json().get("remaining").asLong()).isZero();
 
         Http.Answer published = http.admin("PUT", uri("/admin/policies/pub-test"),
                 "{\"capacity\":2,\"refillPerSecond\":1,\"failureMode\":\"closed\",\"visibility\":\"public\"}");
