@@ -3,7 +3,6 @@ package lab.gateway.ratelimit;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,8 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpMethod;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,20 +28,19 @@ class IssuedKeys implements SmartLifecycle {
     private final LimiterNodes limiter;
     private final ClusterSecretHeader secret;
     private final JsonMapper json;
-    private final Duration period;
+    private final RefreshLoop loop;
     private final Duration deadline;
     private volatile Set<String> ids = ConcurrentHashMap.newKeySet();
     /** Bumped by every local issue or revocation: a read that started before one is stale and not adopted. */
     private final AtomicLong localChanges = new AtomicLong();
     private volatile boolean lastFailed;
-    private Disposable loop;
 
     IssuedKeys(LimiterNodes limiter, ClusterSecretHeader secret, JsonMapper json, Duration period, Duration deadline,
                MeterRegistry meters) {
         this.limiter = limiter;
         this.secret = secret;
         this.json = json;
-        this.period = period;
+        this.loop = new RefreshLoop(period, this::refresh);
         this.deadline = deadline;
         Gauge.builder("gateway.apikeys.known", this, k -> k.ids.size()).description("issued API keys the edge knows").register(meters);
     }
@@ -94,23 +90,21 @@ class IssuedKeys implements SmartLifecycle {
     }
 
     Set<String> snapshot() {
-        return Set.copyOf(new HashSet<>(ids));
+        return Set.copyOf(ids);
     }
 
     @Override
     public void start() {
-        loop = Flux.interval(Duration.ZERO, period).onBackpressureDrop().concatMap(tick -> refresh(), 1).subscribe();
+        loop.start();
     }
 
     @Override
     public void stop() {
-        if (loop != null) {
-            loop.dispose();
-        }
+        loop.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return loop != null && !loop.isDisposed();
+        return loop.isRunning();
     }
 }

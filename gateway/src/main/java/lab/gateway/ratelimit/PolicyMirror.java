@@ -13,8 +13,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,20 +30,19 @@ class PolicyMirror implements SmartLifecycle {
     private final LimiterNodes limiter;
     private final JsonMapper json;
     private final String adminToken;
-    private final Duration period;
+    private final RefreshLoop loop;
     private final Duration deadline;
     private final Counter refreshed;
     private final Counter failed;
     private volatile Map<String, PolicyShape> policies = Map.of();
     private volatile Instant lastRefresh;
     private volatile boolean lastFailed;
-    private Disposable loop;
 
     PolicyMirror(LimiterNodes limiter, JsonMapper json, String adminToken, Duration period, Duration deadline, MeterRegistry meters) {
         this.limiter = limiter;
         this.json = json;
         this.adminToken = adminToken;
-        this.period = period;
+        this.loop = new RefreshLoop(period, this::refresh);
         this.deadline = deadline;
         this.refreshed = Counter.builder("gateway.ratelimit.policies.refresh").tag("outcome", "success").register(meters);
         this.failed = Counter.builder("gateway.ratelimit.policies.refresh").tag("outcome", "failure").register(meters);
@@ -106,18 +103,16 @@ class PolicyMirror implements SmartLifecycle {
                     + "gateway.rate-limit.unknown-policy-mode whenever the limiter is unreachable");
             return;
         }
-        loop = Flux.interval(Duration.ZERO, period).onBackpressureDrop().concatMap(tick -> refresh(), 1).subscribe();
+        loop.start();
     }
 
     @Override
     public void stop() {
-        if (loop != null) {
-            loop.dispose();
-        }
+        loop.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return loop != null && !loop.isDisposed();
+        return loop.isRunning();
     }
 }
